@@ -1,0 +1,241 @@
+"""The distributed Map proxy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from hazelcast.protocol import method
+from hazelcast.proxy import Proxy, check_not_none, task_id, to_millis
+
+__all__ = ["Map"]
+
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+
+_PUT = method("Map.put")
+_PUT_WITH_MAX_IDLE = method("Map.putWithMaxIdle")
+_SET = method("Map.set")
+_SET_WITH_MAX_IDLE = method("Map.setWithMaxIdle")
+_PUT_IF_ABSENT = method("Map.putIfAbsent")
+_PUT_IF_ABSENT_WITH_MAX_IDLE = method("Map.putIfAbsentWithMaxIdle")
+_GET = method("Map.get")
+_REMOVE = method("Map.remove")
+_DELETE = method("Map.delete")
+_REMOVE_IF_SAME = method("Map.removeIfSame")
+_REPLACE = method("Map.replace")
+_REPLACE_IF_SAME = method("Map.replaceIfSame")
+_CONTAINS_KEY = method("Map.containsKey")
+_CONTAINS_VALUE = method("Map.containsValue")
+_PUT_ALL = method("Map.putAll")
+_GET_ALL = method("Map.getAll")
+_SIZE = method("Map.size")
+_IS_EMPTY = method("Map.isEmpty")
+_CLEAR = method("Map.clear")
+_KEY_SET = method("Map.keySet")
+_KEY_SET_WITH_PREDICATE = method("Map.keySetWithPredicate")
+_VALUES = method("Map.values")
+_VALUES_WITH_PREDICATE = method("Map.valuesWithPredicate")
+_ENTRY_SET = method("Map.entrySet")
+_ENTRIES_WITH_PREDICATE = method("Map.entriesWithPredicate")
+
+
+class Map(Proxy, Generic[KeyType, ValueType]):
+    """A concurrent, distributed map; keys and values may not be None.
+
+    Keys are compared by their serialized form, not by ``__eq__``/``__hash__``. Returned values are copies: change
+    one and ``put`` it back to make the change visible. Not thread-safe: use it from the client's event loop.
+    """
+
+    # -- single-key operations (routed to the key's partition owner) ------------------------------------------------
+
+    async def put(
+        self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None
+    ) -> ValueType | None:
+        """Map ``key`` to ``value``; returns the previous value or None.
+
+        ``ttl`` / ``max_idle`` are seconds (0 = forever; None = the map's configuration on the member).
+        """
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        value_data = self._to_data(value)
+        if max_idle is None:
+            request = _PUT.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+        else:
+            request = _PUT_WITH_MAX_IDLE.encode_request(
+                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+            )
+        return self._to_object(await self._call(request, self._partition_of(key_data), _PUT.decode_response))
+
+    async def set(self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None) -> None:
+        """Map ``key`` to ``value`` without returning the previous value (cheaper than :meth:`put`)."""
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        value_data = self._to_data(value)
+        if max_idle is None:
+            request = _SET.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+        else:
+            request = _SET_WITH_MAX_IDLE.encode_request(
+                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+            )
+        await self._call(request, self._partition_of(key_data))
+
+    async def put_if_absent(
+        self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None
+    ) -> ValueType | None:
+        """Map ``key`` to ``value`` only if it has no value; returns the existing value, or None if it was put."""
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        value_data = self._to_data(value)
+        if max_idle is None:
+            request = _PUT_IF_ABSENT.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+        else:
+            request = _PUT_IF_ABSENT_WITH_MAX_IDLE.encode_request(
+                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+            )
+        return self._to_object(await self._call(request, self._partition_of(key_data), _PUT_IF_ABSENT.decode_response))
+
+    async def get(self, key: KeyType) -> ValueType | None:
+        """The value of ``key``, or None."""
+        check_not_none(key, "key")
+        key_data = self._to_data(key)
+        request = _GET.encode_request(self.name, key_data, task_id())
+        return self._to_object(await self._call(request, self._partition_of(key_data), _GET.decode_response, True))
+
+    async def remove(self, key: KeyType) -> ValueType | None:
+        """Remove the mapping of ``key``; returns the removed value or None."""
+        check_not_none(key, "key")
+        key_data = self._to_data(key)
+        request = _REMOVE.encode_request(self.name, key_data, task_id())
+        return self._to_object(await self._call(request, self._partition_of(key_data), _REMOVE.decode_response))
+
+    async def delete(self, key: KeyType) -> None:
+        """Remove the mapping of ``key`` without returning the value (cheaper than :meth:`remove`)."""
+        check_not_none(key, "key")
+        key_data = self._to_data(key)
+        await self._call(_DELETE.encode_request(self.name, key_data, task_id()), self._partition_of(key_data))
+
+    async def remove_if_same(self, key: KeyType, value: ValueType) -> bool:
+        """Remove ``key`` only if it maps to ``value``; True if it was removed."""
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        request = _REMOVE_IF_SAME.encode_request(self.name, key_data, self._to_data(value), task_id())
+        return await self._call(request, self._partition_of(key_data), _REMOVE_IF_SAME.decode_response)
+
+    async def replace(self, key: KeyType, value: ValueType) -> ValueType | None:
+        """Set ``key`` to ``value`` only if it has a value; returns the previous value or None."""
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        request = _REPLACE.encode_request(self.name, key_data, self._to_data(value), task_id())
+        return self._to_object(await self._call(request, self._partition_of(key_data), _REPLACE.decode_response))
+
+    async def replace_if_same(self, key: KeyType, old_value: ValueType, new_value: ValueType) -> bool:
+        """Set ``key`` to ``new_value`` only if it maps to ``old_value``; True if it was replaced."""
+        check_not_none(key, "key")
+        check_not_none(old_value, "old_value")
+        check_not_none(new_value, "new_value")
+        key_data = self._to_data(key)
+        request = _REPLACE_IF_SAME.encode_request(
+            self.name, key_data, self._to_data(old_value), self._to_data(new_value), task_id()
+        )
+        return await self._call(request, self._partition_of(key_data), _REPLACE_IF_SAME.decode_response)
+
+    async def contains_key(self, key: KeyType) -> bool:
+        """Whether ``key`` has a value."""
+        check_not_none(key, "key")
+        key_data = self._to_data(key)
+        request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id())
+        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)
+
+    # -- whole-map operations ----------------------------------------------------------------------------------------
+
+    async def contains_value(self, value: ValueType) -> bool:
+        """Whether any key maps to ``value``."""
+        check_not_none(value, "value")
+        request = _CONTAINS_VALUE.encode_request(self.name, self._to_data(value))
+        return await self._invoke(request, _CONTAINS_VALUE.decode_response, True)
+
+    async def put_all(self, map: dict[KeyType, ValueType]) -> None:
+        """Copy every mapping of ``map`` into this map: one request per partition, sent concurrently.
+
+        Not atomic: if a request fails, the mappings of other partitions may have been written.
+        """
+        check_not_none(map, "map")
+        if not isinstance(map, dict):
+            raise TypeError(f"map must be a dict, not {type(map).__name__}")
+        by_partition: dict[int, list[tuple[bytes, bytes]]] = {}
+        for key, value in map.items():
+            check_not_none(key, "key")
+            check_not_none(value, "value")
+            key_data = self._to_data(key)
+            by_partition.setdefault(self._partition_of(key_data), []).append((key_data, self._to_data(value)))
+        if by_partition:
+            await asyncio.gather(*(
+                self._call(_PUT_ALL.encode_request(self.name, entries, True), partition_id)
+                for partition_id, entries in by_partition.items()
+            ))
+
+    async def get_all(self, keys: Sequence[KeyType]) -> dict[KeyType, ValueType]:
+        """The values of ``keys`` that have one, as a dict: one request per partition, sent concurrently."""
+        check_not_none(keys, "keys")
+        by_partition: dict[int, list[bytes]] = {}
+        for key in keys:
+            check_not_none(key, "key")
+            key_data = self._to_data(key)
+            by_partition.setdefault(self._partition_of(key_data), []).append(key_data)
+        if not by_partition:
+            return {}
+        responses = await asyncio.gather(*(
+            self._call(_GET_ALL.encode_request(self.name, key_list), partition_id, _GET_ALL.decode_response)
+            for partition_id, key_list in by_partition.items()
+        ))
+        to_object = self._to_object
+        return {to_object(k): to_object(v) for entries in responses for k, v in entries}
+
+    async def size(self) -> int:
+        """Number of entries."""
+        return await self._invoke(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
+
+    async def is_empty(self) -> bool:
+        """Whether the map has no entries."""
+        return await self._invoke(_IS_EMPTY.encode_request(self.name), _IS_EMPTY.decode_response, True)
+
+    async def clear(self) -> None:
+        """Remove every entry."""
+        await self._invoke(_CLEAR.encode_request(self.name))
+
+    async def key_set(self, predicate: Any = None) -> list[KeyType]:
+        """The keys, or those of the entries ``predicate`` (any serializable predicate object) selects."""
+        if predicate is None:
+            data = await self._invoke(_KEY_SET.encode_request(self.name), _KEY_SET.decode_response, True)
+        else:
+            request = _KEY_SET_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+            data = await self._invoke(request, _KEY_SET_WITH_PREDICATE.decode_response, True)
+        to_object = self._to_object
+        return [to_object(d) for d in data]
+
+    async def values(self, predicate: Any = None) -> list[ValueType]:
+        """The values, or those of the entries ``predicate`` selects."""
+        if predicate is None:
+            data = await self._invoke(_VALUES.encode_request(self.name), _VALUES.decode_response, True)
+        else:
+            request = _VALUES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+            data = await self._invoke(request, _VALUES_WITH_PREDICATE.decode_response, True)
+        to_object = self._to_object
+        return [to_object(d) for d in data]
+
+    async def entry_set(self, predicate: Any = None) -> list[tuple[KeyType, ValueType]]:
+        """The (key, value) pairs, or those ``predicate`` selects."""
+        if predicate is None:
+            entries = await self._invoke(_ENTRY_SET.encode_request(self.name), _ENTRY_SET.decode_response, True)
+        else:
+            request = _ENTRIES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+            entries = await self._invoke(request, _ENTRIES_WITH_PREDICATE.decode_response, True)
+        to_object = self._to_object
+        return [(to_object(k), to_object(v)) for k, v in entries]

@@ -1,0 +1,350 @@
+"""HazelcastClient: wires the services together and exposes the API reference's entry points."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import structlog
+
+from hazelcast._internal.callbacks import CallbackRunner
+from hazelcast._internal.cluster import ClusterService
+from hazelcast._internal.connection import ConnectionManager
+from hazelcast._internal.invocation import InvocationService
+from hazelcast._internal.lifecycle import LifecycleService, LifecycleState
+from hazelcast._internal.listener import ClusterViewListener, ListenerService
+from hazelcast._internal.partition import PartitionService
+from hazelcast._internal.proxy_manager import ProxyManager
+from hazelcast.config import Config
+from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
+from hazelcast.errors import HazelcastClientNotActiveError, PluginNotInstalledError
+from hazelcast.plugin.manager import PluginManager
+from hazelcast.plugin.spec import ACCESSOR_DISTRIBUTIONS
+from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
+from hazelcast.proxy import Proxy, ProxyContext
+from hazelcast.serialization import SerializationService
+
+__all__ = ["HazelcastClient"]
+
+_logger = structlog.get_logger("hazelcast.client")
+_client_ids = itertools.count()
+_GET_DISTRIBUTED_OBJECTS = method("Client.getDistributedObjects")
+_ADD_OBJECT_LISTENER = method("Client.addDistributedObjectListener")
+_REMOVE_OBJECT_LISTENER = method("Client.removeDistributedObjectListener")
+
+
+class HazelcastClient:
+    """An asyncio client of a Hazelcast cluster.
+
+    Configure it with a :class:`~hazelcast.config.Config` or with the same options as keyword arguments, and start it
+    with ``client = await HazelcastClient.create_and_start(...)``. The constructor only builds the client; it must run
+    inside the event loop the client will use. The client is not thread-safe: use it from its loop only.
+
+    ``plugins`` registers plugin objects in addition to those found through the ``hazelcast.plugins`` entry points
+    (handy in tests and applications that ship a proxy type of their own).
+    """
+
+    def __init__(self, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any) -> None:
+        if config is None:
+            config = Config.from_dict(kwargs)
+        elif kwargs:
+            raise TypeError("pass either a Config object or configuration keyword arguments, not both")
+        elif not isinstance(config, Config):
+            raise TypeError(f"config must be a hazelcast.config.Config, not {type(config).__name__}")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(
+                "HazelcastClient must be created inside a running event loop: "
+                "use 'await HazelcastClient.create_and_start(...)'"
+            ) from None
+        self._config = config
+        self._loop = loop
+        self._id = next(_client_ids)
+        self._name = config.client_name or f"hz.client_{self._id}"
+        self._uuid = uuid.uuid4()
+        self._plugins = PluginManager(plugins)
+        self._callbacks = CallbackRunner(loop)
+        self._lifecycle = LifecycleService(self._callbacks, list(config.lifecycle_listeners or ()))
+        self._lifecycle.shutdown_callback = self.shutdown
+        self._serialization = SerializationService(config)
+        self._invocations = InvocationService(config, loop)
+        self._partitions = PartitionService(self._serialization)
+        self._cluster = ClusterService(loop, self._callbacks)
+        self._cluster.smart_routing = config.smart_routing
+        self._connections = ConnectionManager(config, loop, self._invocations, self._lifecycle, self._uuid, self._name)
+        self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
+        self._cluster_view = ClusterViewListener(loop, self._invocations, self._cluster, self._partitions)
+        self._proxies = ProxyManager(self._plugins)
+        self._wire()
+        self._context = ProxyContext(
+            config=config,
+            loop=loop,
+            serialization_service=self._serialization,
+            invocation_service=self._invocations,
+            partition_service=self._partitions,
+            cluster_service=self._cluster,
+            listener_service=self._listeners,
+            connection_manager=self._connections,
+            lifecycle_service=self._lifecycle,
+            proxy_manager=self._proxies,
+            callbacks=self._callbacks,
+            client=self,
+        )
+        self._proxies.context = self._context
+        self._client_services: dict[str, Any] = {}
+        for listener in config.membership_listeners or ():
+            added, removed = listener if isinstance(listener, tuple) else (listener, None)
+            self._cluster.add_listener(added, removed)
+
+    def _wire(self) -> None:
+        invocations, connections = self._invocations, self._connections
+        invocations.connection_manager = connections
+        invocations.partition_service = self._partitions
+        self._cluster.connection_manager = connections
+        connections.check_partition_count = self._partitions.check_and_set_partition_count
+        connections.member_addresses = self._cluster.member_addresses
+        connections.on_connection_added.append(self._listeners.connection_added)
+        connections.on_connection_added.append(self._cluster_view.connection_added)
+        connections.on_connection_removed.append(self._listeners.connection_removed)
+        connections.on_connection_removed.append(
+            lambda c: self._cluster_view.connection_removed(c, list(connections.connections.values()))
+        )
+        connections.cluster_restarted.append(self._partitions.reset)
+        connections.cluster_restarted.append(self._cluster.reset_version)
+
+    # -- lifecycle --------------------------------------------------------------------------------------------------
+
+    @classmethod
+    async def create_and_start(
+        cls, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
+    ) -> HazelcastClient:
+        """Create a client and start it: connected to the cluster on return, unless ``async_start`` is set."""
+        client = cls(config, plugins=plugins, **kwargs)
+        await client._start()
+        return client
+
+    async def _start(self) -> None:
+        self._lifecycle.fire(LifecycleState.STARTING)
+        try:
+            await self._connections.start()
+            if not self._config.async_start:
+                await self._cluster.wait_initial_member_list(self._config.connection_timeout or None)
+                if self._config.smart_routing:
+                    await self._connect_to_all_members()
+        except BaseException:
+            await self._close(fire_states=False)
+            raise
+        self._lifecycle.fire(LifecycleState.STARTED)
+        _logger.info("client.started", client=self._name)
+
+    async def _connect_to_all_members(self) -> None:
+        members = self._cluster.get_members()
+        connected = self._connections.connections
+        pending = [self._connections.get_or_connect(m.address) for m in members if m.uuid not in connected]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def shutdown(self) -> None:
+        """Shut the client down: pending calls fail with HazelcastClientNotActiveError, connections close."""
+        if not self._lifecycle.running:
+            return
+        await self._close(fire_states=True)
+
+    async def _close(self, fire_states: bool) -> None:
+        if fire_states:
+            self._lifecycle.fire(LifecycleState.SHUTTING_DOWN)
+        else:
+            self._lifecycle.running = False
+        self._invocations.shutdown()
+        for attribute, service in list(self._client_services.items()):
+            close = self._plugins.client_services[attribute].close
+            if close is not None:
+                try:
+                    await close(service)
+                except Exception:
+                    _logger.exception("client.service_close_failed", service=attribute)
+        await self._listeners.close()
+        await self._connections.shutdown()
+        if fire_states:
+            self._lifecycle.fire(LifecycleState.SHUTDOWN)
+        await self._callbacks.close()
+        _logger.info("client.shutdown", client=self._name)
+
+    # -- proxies ----------------------------------------------------------------------------------------------------
+
+    def _check_running(self) -> None:
+        if not self._lifecycle.running:
+            raise HazelcastClientNotActiveError("the client is not running")
+
+    async def _proxy(self, accessor: str, name: str) -> Any:
+        self._check_running()
+        return await self._proxies.get_by_accessor(accessor, name)
+
+    async def get_executor(self, name: str) -> Any:
+        """The executor service named ``name``."""
+        return await self._proxy("get_executor", name)
+
+    async def get_list(self, name: str) -> Any:
+        """The distributed list named ``name``."""
+        return await self._proxy("get_list", name)
+
+    async def get_map(self, name: str) -> Any:
+        """The distributed map named ``name``."""
+        return await self._proxy("get_map", name)
+
+    async def get_multi_map(self, name: str) -> Any:
+        """The distributed MultiMap named ``name``."""
+        return await self._proxy("get_multi_map", name)
+
+    async def get_queue(self, name: str) -> Any:
+        """The distributed queue named ``name``."""
+        return await self._proxy("get_queue", name)
+
+    async def get_set(self, name: str) -> Any:
+        """The distributed set named ``name``."""
+        return await self._proxy("get_set", name)
+
+    async def get_replicated_map(self, name: str) -> Any:
+        """The ReplicatedMap named ``name``."""
+        return await self._proxy("get_replicated_map", name)
+
+    async def get_flake_id_generator(self, name: str) -> Any:
+        """The FlakeIdGenerator named ``name``."""
+        return await self._proxy("get_flake_id_generator", name)
+
+    async def get_reliable_topic(self, name: str) -> Any:
+        """The ReliableTopic named ``name``."""
+        return await self._proxy("get_reliable_topic", name)
+
+    async def get_ringbuffer(self, name: str) -> Any:
+        """The Ringbuffer named ``name``."""
+        return await self._proxy("get_ringbuffer", name)
+
+    async def get_pn_counter(self, name: str) -> Any:
+        """The PN counter named ``name``."""
+        return await self._proxy("get_pn_counter", name)
+
+    async def get_topic(self, name: str) -> Any:
+        """The topic named ``name``."""
+        return await self._proxy("get_topic", name)
+
+    async def get_vector_collection(self, name: str) -> Any:
+        """The vector collection named ``name``."""
+        return await self._proxy("get_vector_collection", name)
+
+    async def create_vector_collection_config(
+        self,
+        name: str,
+        indexes: list[Any],
+        backup_count: int = 1,
+        async_backup_count: int = 0,
+        split_brain_protection_name: str | None = None,
+        merge_policy: str = "PutIfAbsentMergePolicy",
+        merge_batch_size: int = 100,
+    ) -> None:
+        """Create a vector collection configuration on the cluster (provided by hazelcast-vector)."""
+        self._check_running()
+        service = self._client_service("vector_collections")
+        await service.create_vector_collection_config(
+            name, indexes, backup_count, async_backup_count, split_brain_protection_name, merge_policy,
+            merge_batch_size,
+        )
+
+    async def get_distributed_object(self, service_name: str, name: str) -> Proxy:
+        """The proxy of any installed proxy type by its member-side service name (third-party types included)."""
+        self._check_running()
+        return await self._proxies.get_or_create(service_name, name)
+
+    async def get_distributed_objects(self) -> list[DistributedObjectInfo]:
+        """Every distributed object the cluster knows, as (service name, name) infos."""
+        self._check_running()
+        return await self._invocations.call(
+            _GET_DISTRIBUTED_OBJECTS.encode_request(), decoder=_GET_DISTRIBUTED_OBJECTS.decode_response
+        )
+
+    async def add_distributed_object_listener(self, listener_func: Callable[[DistributedObjectEvent], Any]) -> str:
+        """Call ``listener_func(event)`` whenever a distributed object is created or destroyed; returns an id."""
+        self._check_running()
+        if not callable(listener_func):
+            raise TypeError("listener_func must be callable")
+        decode = _ADD_OBJECT_LISTENER.decode_event[0]
+        runner = self._callbacks
+
+        def handle(message: Message) -> None:
+            name, service_name, event_type, source = decode(message)
+            runner.run("distributed_object", listener_func, DistributedObjectEvent(name, service_name, event_type, source))
+
+        return await self._listeners.register(
+            _ADD_OBJECT_LISTENER.encode_request,
+            _ADD_OBJECT_LISTENER.decode_response,
+            _REMOVE_OBJECT_LISTENER.encode_request,
+            handle,
+        )
+
+    async def remove_distributed_object_listener(self, registration_id: str) -> bool:
+        """Remove a distributed object listener; False when there was none with that id."""
+        return await self._listeners.deregister(registration_id)
+
+    # -- services ---------------------------------------------------------------------------------------------------
+
+    def _client_service(self, attribute: str) -> Any:
+        service = self._client_services.get(attribute)
+        if service is not None:
+            return service
+        service_type = self._plugins.client_services.get(attribute)
+        if service_type is None:
+            distribution = ACCESSOR_DISTRIBUTIONS.get(attribute, "a plugin providing it")
+            raise PluginNotInstalledError(distribution, feature=f"HazelcastClient.{attribute}")
+        service = self._client_services[attribute] = service_type.factory(self._context)
+        return service
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Client-level services contributed by plugins beyond the ones the API reference names.
+        if attribute.startswith("_"):
+            raise AttributeError(attribute)
+        plugins = self.__dict__.get("_plugins")
+        if plugins is not None and attribute in plugins.client_services:
+            return self._client_service(attribute)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attribute!r}")
+
+    @property
+    def name(self) -> str:
+        """Name of the client (``client_name`` of the config, or ``hz.client_<n>``)."""
+        return self._name
+
+    @property
+    def lifecycle_service(self) -> LifecycleService:
+        """Running state and lifecycle listeners."""
+        return self._lifecycle
+
+    @property
+    def partition_service(self) -> PartitionService:
+        """Partition count, owners and partition ids of keys."""
+        return self._partitions
+
+    @property
+    def cluster_service(self) -> ClusterService:
+        """Members of the cluster and membership listeners."""
+        return self._cluster
+
+    @property
+    def sql(self) -> Any:
+        """The SQL service (provided by a plugin)."""
+        return self._client_service("sql")
+
+    @property
+    def cp_subsystem(self) -> Any:
+        """The CP subsystem: AtomicLong, FencedLock, ... (provided by hazelcast-cp)."""
+        return self._client_service("cp_subsystem")
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def __repr__(self) -> str:
+        return f"HazelcastClient(name={self._name!r}, state={self._lifecycle.state})"

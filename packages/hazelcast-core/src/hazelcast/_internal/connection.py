@@ -1,0 +1,554 @@
+"""Connections to members: the asyncio glue over the sans-I/O protocol layer.
+
+A :class:`Connection` is an ``asyncio.Protocol``: bytes in go through :class:`~hazelcast.protocol.frames.MessageReader`
+and are routed to the invocation service (responses), the backup-ack path or an event handler (events); bytes out
+are queued and written once per loop iteration, so many concurrent requests share one ``write`` call. When the
+transport asks to pause writing, the queue is held until it resumes. The :class:`ConnectionManager` owns the
+connections: it opens and authenticates them, keeps one per member under smart routing, sends heartbeats, and
+reconnects with backoff when the cluster is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import ssl
+import struct
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from hazelcast.config import ReconnectMode
+from hazelcast.core import Address
+from hazelcast.errors import (
+    AuthenticationError,
+    ClientNotAllowedInClusterError,
+    ClientOfflineError,
+    HazelcastError,
+    IllegalStateError,
+    TargetDisconnectedError,
+)
+from hazelcast.protocol import method
+from hazelcast.protocol.frames import BACKUP_EVENT, IS_EVENT, FramingError, Message, MessageReader
+
+if TYPE_CHECKING:
+    from hazelcast._internal.invocation import InvocationService
+    from hazelcast._internal.lifecycle import LifecycleService
+    from hazelcast.config import Config
+
+__all__ = ["CLIENT_TYPE", "CLIENT_VERSION", "Connection", "ConnectionManager", "make_ssl_context_for", "parse_address"]
+
+_logger = structlog.get_logger("hazelcast.connection")
+_INT64 = struct.Struct("<q")
+_PROTOCOL_PREAMBLE = b"CP2"
+CLIENT_TYPE = "PYH"
+CLIENT_VERSION = "5.7.0"
+_SERIALIZATION_VERSION = 1
+_DEFAULT_PORT = 5701
+_DEFAULT_PORT_TRIES = 3
+_AUTHENTICATION = method("Client.authentication")
+_AUTHENTICATION_CUSTOM = method("Client.authenticationCustom")
+_PING = method("Client.ping")
+_EVENT_FLAGS = IS_EVENT | BACKUP_EVENT
+_BACKUP_EVENT_OFFSET = 16
+
+
+def parse_address(text: str) -> list[Address]:
+    """``"host:port"``, ``"host"`` (ports 5701-5703 are tried), ``"[::1]:5701"`` -> the addresses to try."""
+    text = text.strip()
+    host, port = text, None
+    if text.startswith("["):
+        end = text.index("]")
+        host = text[1:end]
+        if text[end + 1 : end + 2] == ":":
+            port = int(text[end + 2 :])
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        port = int(port_text)
+    if port is not None:
+        return [Address(host, port)]
+    return [Address(host, _DEFAULT_PORT + i) for i in range(_DEFAULT_PORT_TRIES)]
+
+
+class Connection(asyncio.Protocol):
+    """One TCP (or TLS) connection to a member."""
+
+    def __init__(self, manager: ConnectionManager, address: Address, connection_id: int) -> None:
+        self._manager = manager
+        self._loop = manager.loop
+        self._invocations = manager.invocation_service
+        self.address = address
+        self.connection_id = connection_id
+        self.reader = MessageReader()
+        #: Correlation id of a listener registration -> the handler of its events.
+        self.event_handlers: dict[int, Callable[[Message], None]] = {}
+        self.live = False
+        self.authenticated = False
+        self.member_uuid: uuid.UUID | None = None
+        self.server_version: str | None = None
+        self.last_read = self.last_write = self._loop.time()
+        self.connected = self._loop.create_future()
+        self._transport: asyncio.Transport | None = None
+        self._queue: list[bytes | bytearray] = []
+        self._flush_scheduled = False
+        self._write_paused = False
+        self.close_reason: str | None = None
+
+    # -- asyncio.Protocol -------------------------------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            self._manager.apply_socket_options(sock)
+        self.live = True
+        transport.write(_PROTOCOL_PREAMBLE)
+        if not self.connected.done():
+            self.connected.set_result(None)
+
+    def data_received(self, data: bytes) -> None:
+        self.last_read = self._loop.time()
+        try:
+            messages = self.reader.feed(data)
+        except FramingError as exc:
+            self.close(f"malformed data from the member: {exc}", exc)
+            return
+        handle_response = self._invocations.handle_response
+        for message in messages:
+            flags = message[0][0]
+            if not flags & _EVENT_FLAGS:
+                handle_response(message)
+            elif flags & BACKUP_EVENT:
+                self._invocations.handle_backup_ack(_INT64.unpack_from(message[0][1], _BACKUP_EVENT_OFFSET)[0])
+            else:
+                handler = self.event_handlers.get(_INT64.unpack_from(message[0][1], 4)[0])
+                if handler is not None:
+                    try:
+                        handler(message)
+                    except Exception:
+                        _logger.exception("listener.event_handler_failed", connection=self.connection_id)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        was_live = self.live
+        self.live = False
+        if not self.connected.done():
+            self.connected.set_exception(exc or ConnectionError("connection closed before it was established"))
+        if was_live or self.authenticated:
+            reason = self.close_reason or (f"connection lost: {exc!r}" if exc else "closed by the member")
+            self._manager.on_connection_closed(self, reason, exc)
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        if self._queue:
+            self._flush()
+
+    # -- writing ------------------------------------------------------------------------------------------------------
+
+    def write(self, buffer: bytes | bytearray) -> None:
+        self._queue.append(buffer)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        transport = self._transport
+        if transport is None or not self.live or self._write_paused or not self._queue:
+            return
+        queue = self._queue
+        self._queue = []
+        transport.write(queue[0] if len(queue) == 1 else b"".join(queue))
+        self.last_write = self._loop.time()
+
+    # -- closing ------------------------------------------------------------------------------------------------------
+
+    def close(self, reason: str, error: BaseException | None = None) -> None:
+        if self.close_reason is None:
+            self.close_reason = reason
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            transport.abort() if error is not None else transport.close()
+        elif transport is None:
+            self.live = False
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.connection_id} {self.address} member={self.member_uuid} live={self.live}>"
+
+
+class _BackoffTimer:
+    """Exponential backoff with jitter, bounded by cluster_connect_timeout (-1: never give up)."""
+
+    def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
+        self._config = config
+        self._loop = loop
+        self._begin = 0.0
+        self._backoff = 0.0
+        self.attempt = 0
+
+    def reset(self) -> None:
+        self._begin = self._loop.time()
+        self._backoff = min(self._config.retry_max_backoff, self._config.retry_initial_backoff)
+        self.attempt = 0
+
+    def next_sleep(self) -> float | None:
+        """Seconds to wait before the next attempt, or None when cluster_connect_timeout has passed."""
+        self.attempt += 1
+        config = self._config
+        timeout = config.cluster_connect_timeout
+        elapsed = self._loop.time() - self._begin
+        if timeout != -1 and elapsed >= timeout:
+            return None
+        sleep = self._backoff * (1 + config.retry_jitter * (2 * random.random() - 1))
+        if timeout != -1:
+            sleep = min(sleep, timeout - elapsed)
+        self._backoff = min(self._backoff * config.retry_multiplier, config.retry_max_backoff)
+        return max(0.0, sleep)
+
+
+class ConnectionManager:
+    def __init__(
+        self,
+        config: Config,
+        loop: asyncio.AbstractEventLoop,
+        invocation_service: InvocationService,
+        lifecycle: LifecycleService,
+        client_uuid: uuid.UUID,
+        client_name: str,
+    ) -> None:
+        self.config = config
+        self.loop = loop
+        self.invocation_service = invocation_service
+        self._lifecycle = lifecycle
+        self.client_uuid = client_uuid
+        self.client_name = client_name
+        self.connections: dict[uuid.UUID, Connection] = {}
+        self._pending: dict[Address, asyncio.Task[Connection | None]] = {}
+        self._next_connection_id = 1
+        self._connection_list: list[Connection] = []
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self._reconnect_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+        self._backoff = _BackoffTimer(config, loop)
+        self._ssl_context = make_ssl_context_for(config) if config.ssl_enabled else None
+        self._shutdown = False
+        self.cluster_id: uuid.UUID | None = None
+        self.partition_count: int | None = None
+        self.on_connection_added: list[Callable[[Connection], None]] = []
+        self.on_connection_removed: list[Callable[[Connection], None]] = []
+        #: Set by the partition service: applies the partition count of an authentication response.
+        self.check_partition_count: Callable[[int], None] = lambda count: None
+        #: Set by the cluster service: the member addresses to try, newest member list first.
+        self.member_addresses: Callable[[], list[Address]] = lambda: []
+        self.cluster_restarted: list[Callable[[], None]] = []
+
+    # -- start / stop ---------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._heartbeat_task = self.loop.create_task(self._heartbeat_loop())
+        if self.config.async_start:
+            self._reconnect_task = self.loop.create_task(self._connect_to_cluster_forever())
+            return
+        await self._connect_to_cluster()
+
+    async def shutdown(self) -> None:
+        self._shutdown = True
+        tasks = [t for t in (self._heartbeat_task, self._reconnect_task) if t is not None]
+        tasks += list(self._pending.values()) + list(self._background)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for connection in list(self._connection_list):
+            connection.close("the client is shutting down")
+        # Let transports run connection_lost before the loop may be closed.
+        await asyncio.sleep(0)
+
+    # -- connecting -------------------------------------------------------------------------------------------------
+
+    def _initial_addresses(self) -> list[Address]:
+        members = self.config.cluster_members or ["127.0.0.1"]
+        addresses = [address for text in members for address in parse_address(text)]
+        if self.config.shuffle_member_list:
+            random.shuffle(addresses)
+        return addresses
+
+    async def _connect_to_cluster(self) -> None:
+        self._backoff.reset()
+        while not self._shutdown:
+            tried = []
+            for address in self._candidate_addresses():
+                tried.append(str(address))
+                connection = await self.get_or_connect(address)
+                if connection is not None:
+                    return
+            sleep = self._backoff.next_sleep()
+            if sleep is None:
+                raise IllegalStateError(
+                    f"unable to connect to any cluster member (tried {', '.join(tried)}) within "
+                    f"cluster_connect_timeout={self.config.cluster_connect_timeout}s"
+                )
+            _logger.warning("connection.cluster_unreachable", retry_in=round(sleep, 3), attempt=self._backoff.attempt)
+            await asyncio.sleep(sleep)
+        raise ClientOfflineError("the client is shutting down")
+
+    async def _connect_to_cluster_forever(self) -> None:
+        try:
+            await self._connect_to_cluster()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _logger.error("connection.cluster_connect_failed", error=repr(exc))
+            self.loop.create_task(self._lifecycle.client_shutdown_requested())
+
+    def _candidate_addresses(self) -> list[Address]:
+        seen: set[Address] = set()
+        out = []
+        for address in self.member_addresses() + self._initial_addresses():
+            if address not in seen:
+                seen.add(address)
+                out.append(address)
+        return out
+
+    async def get_or_connect(self, address: Address) -> Connection | None:
+        for connection in self._connection_list:
+            if connection.address == address and connection.authenticated and connection.live:
+                return connection
+        task = self._pending.get(address)
+        if task is None:
+            task = self.loop.create_task(self._open(address))
+            self._pending[address] = task
+            task.add_done_callback(lambda _t, a=address: self._pending.pop(a, None))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if self._shutdown:
+                return None
+            raise
+
+    def connect_to_member(self, address: Address) -> None:
+        """Open a connection to a member in the background (smart routing), unless one exists or is being made."""
+        if self._shutdown or address in self._pending:
+            return
+        if any(c.address == address and c.live for c in self._connection_list):
+            return
+        task = self.loop.create_task(self.get_or_connect(address))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _open(self, address: Address) -> Connection | None:
+        connection_id = self._next_connection_id
+        self._next_connection_id += 1
+        timeout = self.config.connection_timeout or None
+        try:
+            async with asyncio.timeout(timeout):
+                _transport, connection = await self.loop.create_connection(
+                    lambda: Connection(self, address, connection_id),
+                    address.host,
+                    address.port,
+                    ssl=self._ssl_context,
+                    server_hostname=address.host if self._ssl_context is not None else None,
+                )
+            self._connection_list.append(connection)
+            async with asyncio.timeout(timeout):
+                response = await self._authenticate(connection)
+        except (OSError, TimeoutError, HazelcastError, FramingError) as exc:
+            if isinstance(exc, (AuthenticationError, ClientNotAllowedInClusterError)) or (
+                isinstance(exc, IllegalStateError) and "partition count" in str(exc)
+            ):
+                raise
+            _logger.info("connection.open_failed", address=str(address), error=repr(exc))
+            for connection in [c for c in self._connection_list if c.connection_id == connection_id]:
+                connection.close("connect or authentication failed")
+                self._connection_list.remove(connection)
+            return None
+        return self._on_authenticated(connection, response)
+
+    async def _authenticate(self, connection: Connection) -> Any:
+        config = self.config
+        routing_mode = 1 if config.smart_routing else 0
+        common = (self.client_uuid, CLIENT_TYPE, _SERIALIZATION_VERSION, CLIENT_VERSION, self.client_name,
+                  list(config.labels), routing_mode, False)
+        if config.token_provider is not None:
+            token = config.token_provider.token()
+            request = _AUTHENTICATION_CUSTOM.encode_request(config.cluster_name, bytes(token), *common)
+            decoder = _AUTHENTICATION_CUSTOM.decode_response
+        else:
+            request = _AUTHENTICATION.encode_request(
+                config.cluster_name, config.creds_username, config.creds_password, *common
+            )
+            decoder = _AUTHENTICATION.decode_response
+        response = await self.invocation_service.invoke(
+            request, decoder=decoder, connection=connection, urgent=True, timeout=config.connection_timeout or None
+        )
+        status = response.status
+        if status == 0:
+            return response
+        connection.close("authentication failed")
+        if status == 1:
+            raise AuthenticationError(
+                f"authentication failed: cluster name {config.cluster_name!r} or the credentials were rejected"
+            )
+        if status == 2:
+            raise IllegalStateError("the member's serialization version differs from the client's (1)")
+        if status == 3:
+            raise ClientNotAllowedInClusterError("the cluster does not allow this client to connect")
+        raise AuthenticationError(f"authentication failed with unknown status {status}")
+
+    def _on_authenticated(self, connection: Connection, response: Any) -> Connection:
+        self.check_partition_count(response.partition_count)
+        connection.authenticated = True
+        connection.member_uuid = response.member_uuid
+        connection.server_version = response.server_hazelcast_version
+        if response.address is not None:
+            connection.address = response.address
+        existing = self.connections.get(response.member_uuid)
+        if existing is not None and existing.live:
+            connection.close("duplicate connection to the same member")
+            self._connection_list.remove(connection)
+            return existing
+        first = not self.connections
+        restarted = first and self.cluster_id is not None and self.cluster_id != response.cluster_id
+        self.cluster_id = response.cluster_id
+        self.connections[response.member_uuid] = connection
+        _logger.info(
+            "connection.opened",
+            connection=connection.connection_id,
+            member=str(response.member_uuid),
+            address=str(connection.address),
+            server_version=response.server_hazelcast_version,
+        )
+        if first:
+            self._lifecycle.fire("CONNECTED")
+        if restarted:
+            _logger.info("connection.cluster_restarted", cluster_id=str(response.cluster_id))
+            for callback in self.cluster_restarted:
+                callback()
+        for callback in self.on_connection_added:
+            callback(connection)
+        return connection
+
+    # -- connection loss / reconnection ---------------------------------------------------------------------------------
+
+    def on_connection_closed(self, connection: Connection, reason: str, error: BaseException | None) -> None:
+        if connection in self._connection_list:
+            self._connection_list.remove(connection)
+        if not connection.authenticated:
+            return
+        connection.authenticated = False
+        if self.connections.get(connection.member_uuid) is connection:  # type: ignore[arg-type]
+            del self.connections[connection.member_uuid]  # type: ignore[arg-type]
+        _logger.info("connection.closed", connection=connection.connection_id, reason=reason)
+        self.invocation_service.connection_closed(
+            connection, TargetDisconnectedError(f"connection to {connection.address} closed: {reason}")
+        )
+        for callback in self.on_connection_removed:
+            callback(connection)
+        if not self.connections and not self._shutdown:
+            self._lifecycle.fire("DISCONNECTED")
+            self._start_reconnect()
+
+    def _start_reconnect(self) -> None:
+        mode = self.config.reconnect_mode
+        if mode == ReconnectMode.OFF:
+            _logger.warning("connection.reconnect_off")
+            self.loop.create_task(self._lifecycle.client_shutdown_requested())
+            return
+        if self._reconnect_task is None or self._reconnect_task.done():
+            self._reconnect_task = self.loop.create_task(self._connect_to_cluster_forever())
+
+    def member_removed(self, member_uuid: uuid.UUID) -> None:
+        connection = self.connections.get(member_uuid)
+        if connection is not None:
+            connection.close("the member left the cluster")
+
+    # -- queries ----------------------------------------------------------------------------------------------------
+
+    def random_connection(self) -> Connection | None:
+        connections = self.connections
+        if not connections:
+            return None
+        for connection in connections.values():
+            # Any member will do; dict order spreads nothing, so pick the first live one cheaply.
+            if connection.live:
+                return connection
+        return None
+
+    @property
+    def has_connection(self) -> bool:
+        return bool(self.connections)
+
+    def check_offline(self) -> None:
+        if not self.connections and self.config.reconnect_mode == ReconnectMode.ASYNC:
+            raise ClientOfflineError("the client is not connected to the cluster (reconnect_mode=ASYNC)")
+
+    # -- heartbeats ---------------------------------------------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        interval = self.config.heartbeat_interval
+        timeout = self.config.heartbeat_timeout
+        while True:
+            await asyncio.sleep(min(interval, timeout) / 2 if interval > 0 else 1.0)
+            now = self.loop.time()
+            for connection in list(self.connections.values()):
+                if not connection.live:
+                    continue
+                if now - connection.last_read > timeout:
+                    _logger.warning("connection.heartbeat_timeout", connection=connection.connection_id)
+                    connection.close(f"heartbeat timed out: nothing read for {timeout}s", TimeoutError())
+                elif now - connection.last_write > interval:
+                    future = self.invocation_service.invoke(
+                        _PING.encode_request(), connection=connection, urgent=True
+                    )
+                    future.add_done_callback(_ignore_result)
+
+    # -- sockets ---------------------------------------------------------------------------------------------------
+
+    def apply_socket_options(self, sock: socket.socket) -> None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        for level, option, value in self.config.socket_options:
+            sock.setsockopt(level, option, value)
+
+
+def _ignore_result(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+# SSLProtocol values of the config (TLSv1 2, TLSv1_1 3, TLSv1_2 4, TLSv1_3 5) pin the TLS version; SSLv2/SSLv3
+# (0, 1) leave it to OpenSSL's defaults, which refuse them anyway.
+_TLS_VERSIONS = {
+    2: ssl.TLSVersion.TLSv1,
+    3: ssl.TLSVersion.TLSv1_1,
+    4: ssl.TLSVersion.TLSv1_2,
+    5: ssl.TLSVersion.TLSv1_3,
+}
+
+
+def make_ssl_context_for(config: Config) -> ssl.SSLContext:
+    """The TLS context the client uses for ``config`` (every ``ssl_*`` option applied)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = bool(config.ssl_check_hostname)
+    context.verify_mode = ssl.CERT_REQUIRED
+    version = _TLS_VERSIONS.get(int(config.ssl_protocol))
+    if version is not None:
+        context.minimum_version = version
+        context.maximum_version = version
+    if config.ssl_cafile:
+        context.load_verify_locations(config.ssl_cafile)
+    else:
+        context.load_default_certs()
+    if config.ssl_certfile:
+        context.load_cert_chain(config.ssl_certfile, config.ssl_keyfile, config.ssl_password)
+    if config.ssl_ciphers:
+        context.set_ciphers(config.ssl_ciphers)
+    return context
+

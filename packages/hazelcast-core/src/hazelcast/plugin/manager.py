@@ -1,0 +1,97 @@
+"""The client's plugin manager: loads plugins, validates what their hooks return, exposes it typed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import pluggy
+import structlog
+
+from hazelcast.errors import DuplicateServiceError
+from hazelcast.plugin import hookspecs
+from hazelcast.plugin.spec import ClientServiceType, ProxyType
+
+__all__ = ["DISABLE_AUTOLOAD_ENV", "ENTRY_POINT_GROUP", "PluginManager"]
+
+ENTRY_POINT_GROUP = "hazelcast.plugins"
+#: Set (to any non-empty value) to stop the client from loading plugins through entry points; plugins passed to
+#: the client explicitly are still registered.
+DISABLE_AUTOLOAD_ENV = "HAZELCAST_DISABLE_PLUGIN_AUTOLOAD"
+
+_logger = structlog.get_logger("hazelcast.plugin")
+
+
+class PluginManager:
+    """One per client: a pluggy manager plus typed, validated views of the hooks' results."""
+
+    def __init__(self, plugins: Iterable[object] = (), autoload: bool | None = None) -> None:
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm.add_hookspecs(hookspecs)
+        if autoload is None:
+            autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
+        if autoload:
+            self._pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for plugin in plugins:
+            self._pm.register(plugin)
+        self._pm.check_pending()
+        _logger.debug("plugin.loaded", plugins=sorted(name for name, _ in self._pm.list_name_plugin()))
+        self.proxy_types = self._collect_proxy_types()
+        self.client_services = self._collect_client_services()
+
+    @property
+    def pluggy_manager(self) -> pluggy.PluginManager:
+        return self._pm
+
+    def _results(self, hook_name: str) -> list[tuple[str, object]]:
+        """(plugin name, item) for every item every implementation of ``hook_name`` returned."""
+        out = []
+        for impl in getattr(self._pm.hook, hook_name).get_hookimpls():
+            for item in impl.function() or ():
+                out.append((impl.plugin_name, item))
+        return out
+
+    def _collect_proxy_types(self) -> dict[str, ProxyType]:
+        by_service: dict[str, ProxyType] = {}
+        owners: dict[str, str] = {}
+        accessors: dict[str, str] = {}
+        for plugin, item in self._results("hazelcast_proxy_types"):
+            if not isinstance(item, ProxyType):
+                raise TypeError(f"plugin {plugin!r} returned {item!r} from hazelcast_proxy_types, not a ProxyType")
+            if item.service_name in by_service:
+                raise DuplicateServiceError(
+                    f"proxy service {item.service_name!r} is provided by both {owners[item.service_name]!r} "
+                    f"and {plugin!r}"
+                )
+            if item.accessor is not None:
+                if item.accessor in accessors:
+                    raise DuplicateServiceError(
+                        f"client accessor {item.accessor!r} is provided by both {accessors[item.accessor]!r} "
+                        f"and {plugin!r}"
+                    )
+                accessors[item.accessor] = plugin
+            by_service[item.service_name] = item
+            owners[item.service_name] = plugin
+        return by_service
+
+    def _collect_client_services(self) -> dict[str, ClientServiceType]:
+        by_attribute: dict[str, ClientServiceType] = {}
+        owners: dict[str, str] = {}
+        for plugin, item in self._results("hazelcast_client_services"):
+            if not isinstance(item, ClientServiceType):
+                raise TypeError(
+                    f"plugin {plugin!r} returned {item!r} from hazelcast_client_services, not a ClientServiceType"
+                )
+            if item.attribute in by_attribute:
+                raise DuplicateServiceError(
+                    f"client service {item.attribute!r} is provided by both {owners[item.attribute]!r} and {plugin!r}"
+                )
+            by_attribute[item.attribute] = item
+            owners[item.attribute] = plugin
+        return by_attribute
+
+    def proxy_type_for_accessor(self, accessor: str) -> ProxyType | None:
+        for proxy_type in self.proxy_types.values():
+            if proxy_type.accessor == accessor:
+                return proxy_type
+        return None

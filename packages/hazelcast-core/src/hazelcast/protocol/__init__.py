@@ -1,0 +1,13 @@
+"""The client protocol, without I/O: frames, message specs and the codecs compiled from them.
+
+* :mod:`hazelcast.protocol.frames` — frame flags, the inbound :class:`MessageReader`, header accessors.
+* :mod:`hazelcast.protocol.spec` — declarative method and custom-type descriptions.
+* :mod:`hazelcast.protocol.messages` — the catalogue of every message the API uses, as data.
+* :mod:`hazelcast.protocol.codec` — compiles specs into encoder/decoder functions.
+* :mod:`hazelcast.protocol.registry` — codecs by method name or message type.
+"""
+
+from hazelcast.protocol.codec import MethodCodec
+from hazelcast.protocol.registry import method, method_by_type
+
+__all__ = ["MethodCodec", "method", "method_by_type"]

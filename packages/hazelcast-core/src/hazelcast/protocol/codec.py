@@ -1,0 +1,629 @@
+"""Compile message and custom-type specs into straight-line encoders and decoders.
+
+Each :class:`~hazelcast.protocol.spec.MethodSpec` becomes a :class:`MethodCodec` holding five plain functions, built
+once (on first use) as Python source and ``exec``-ed: every fixed-size parameter of a message is packed or unpacked
+by one precompiled ``struct.Struct``, each variable-size parameter by an inline frame append or a call to the encoder
+of its type. There is no per-call interpretation of the spec.
+
+Conventions of the compiled functions:
+
+* ``encode_request(*params)`` / ``encode_response(*params)`` / ``encode_event[i](*params)`` take the parameters in
+  protocol order (snake_case names, see ``MethodCodec.request_names``) and return the complete wire bytes as a
+  ``bytearray``; correlation id 0 and partition id -1 are placeholders that the sender patches
+  (:func:`~hazelcast.protocol.frames.set_correlation_id`).
+* ``decode_*(message)`` return the single parameter's value, None when there is none, or a named tuple when there
+  are several. Parameters newer than the peer (``@2.7`` in the spec) decode as None when absent, and unknown trailing
+  frames or bytes from a newer peer are ignored, so old and new peers interoperate.
+
+Python values per protocol type: String ``str``; Data and byteArray ``bytes``; UUID ``uuid.UUID | None``; boolean,
+byte, int, long, float as ``bool``/``int``/``float``; longArray and List_Integer/Long/UUID ``list``; List_X ``list``;
+EntryList_K_V ``list[tuple[K, V]]``; Map_K_V ``dict``; custom types as the class registered for them
+(``hazelcast.core`` value types where one exists, a named tuple otherwise).
+"""
+
+from __future__ import annotations
+
+import importlib
+import keyword
+import struct
+import uuid
+from collections import namedtuple
+from collections.abc import Callable
+from typing import Any
+
+from hazelcast.protocol.frames import (
+    BEGIN_DATA_STRUCTURE,
+    END_DATA_STRUCTURE,
+    FRAME_HEADER,
+    IS_EVENT,
+    IS_FINAL,
+    IS_NULL,
+    UNFRAGMENTED,
+    Message,
+)
+from hazelcast.protocol.spec import CustomSpec, MethodSpec, Param
+
+__all__ = [
+    "MethodCodec",
+    "compile_method",
+    "decoder_for",
+    "encoder_for",
+    "register_custom_factory",
+]
+
+_H = FRAME_HEADER.pack
+_HEADER_SIZE = FRAME_HEADER.size
+_BEGIN_FRAME = _H(_HEADER_SIZE, BEGIN_DATA_STRUCTURE)
+_END_FRAME = _H(_HEADER_SIZE, END_DATA_STRUCTURE)
+_NULL_FRAME = _H(_HEADER_SIZE, IS_NULL)
+# IS_FINAL sits in the high byte of the little-endian flags, at offset 5 of a frame.
+_FINAL_HIGH_BYTE = IS_FINAL >> 8
+
+_STRUCT_CODES = {"boolean": "?", "byte": "b", "int": "i", "long": "q", "float": "f", "UUID": "BQQ"}
+_ELEMENT_TYPES = {"Integer": "int", "Long": "long", "UUID": "UUID", "Boolean": "boolean", "Byte": "byte"}
+_MASK64 = (1 << 64) - 1
+
+# Offsets of the first fixed-size parameter inside an initial frame's payload.
+REQUEST_FIXED_OFFSET = 16
+RESPONSE_FIXED_OFFSET = 13
+EVENT_FIXED_OFFSET = 16
+
+
+def _uuid_parts(value: uuid.UUID | None) -> tuple[int, int, int]:
+    if value is None:
+        return 1, 0, 0
+    bits = value.int
+    return 0, bits >> 64, bits & _MASK64
+
+
+def _uuid_at(payload: bytes, offset: int, _unpack: Callable[..., tuple[int, int, int]] = struct.Struct("<BQQ").unpack_from) -> uuid.UUID | None:
+    is_null, high, low = _unpack(payload, offset)
+    return None if is_null else uuid.UUID(int=(high << 64) | low)
+
+
+def _skip_to_end(message: Message, index: int) -> int:
+    """Index just past the END frame closing the structure that ``index`` is inside (skips unknown newer fields)."""
+    depth = 1
+    while True:
+        flags = message[index][0]
+        index += 1
+        if flags & END_DATA_STRUCTURE:
+            depth -= 1
+            if depth == 0:
+                return index
+        elif flags & BEGIN_DATA_STRUCTURE:
+            depth += 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Encoders and decoders of variable-size types. Encoders append frames to a bytearray and return the offset of the last
+# frame they wrote (so the caller can set IS_FINAL on it); decoders take (message, index) and return (value, next index).
+
+
+def _enc_bytes(buf: bytearray, value: bytes) -> int:
+    offset = len(buf)
+    buf += _H(len(value) + _HEADER_SIZE, 0)
+    buf += value
+    return offset
+
+
+def _enc_string(buf: bytearray, value: str) -> int:
+    return _enc_bytes(buf, value.encode("utf-8"))
+
+
+def _dec_bytes(message: Message, index: int) -> tuple[bytes, int]:
+    return message[index][1], index + 1
+
+
+def _dec_string(message: Message, index: int) -> tuple[str, int]:
+    return message[index][1].decode("utf-8"), index + 1
+
+
+def _packed_list_codec(code: str, size: int) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    def encode(buf: bytearray, values: Any) -> int:
+        return _enc_bytes(buf, struct.pack(f"<{len(values)}{code}", *values))
+
+    def decode(message: Message, index: int) -> tuple[list[Any], int]:
+        payload = message[index][1]
+        return list(struct.unpack(f"<{len(payload) // size}{code}", payload)), index + 1
+
+    return encode, decode
+
+
+def _fixed_element_pack(element: str) -> tuple[Callable[[Any], bytes], Callable[[bytes, int], Any], int]:
+    """Pack/unpack/size of one fixed-size list element (UUIDs take 17 bytes)."""
+    kind = _ELEMENT_TYPES[element]
+    if kind == "UUID":
+        uuid_struct = struct.Struct("<BQQ")
+        return (lambda v: uuid_struct.pack(*_uuid_parts(v))), _uuid_at, 17
+    single = struct.Struct("<" + _STRUCT_CODES[kind])
+    return single.pack, (lambda payload, offset: single.unpack_from(payload, offset)[0]), single.size
+
+
+def _fixed_list_codec(element: str) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    kind = _ELEMENT_TYPES[element]
+    if kind != "UUID":
+        code = _STRUCT_CODES[kind]
+        return _packed_list_codec(code, struct.calcsize(code))
+    pack, unpack, size = _fixed_element_pack(element)
+
+    def encode(buf: bytearray, values: Any) -> int:
+        return _enc_bytes(buf, b"".join(pack(v) for v in values))
+
+    def decode(message: Message, index: int) -> tuple[list[Any], int]:
+        payload = message[index][1]
+        return [unpack(payload, offset) for offset in range(0, len(payload), size)], index + 1
+
+    return encode, decode
+
+
+def _fixed_entry_list_codec(key: str, value: str) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    pack_key, unpack_key, key_size = _fixed_element_pack(key)
+    pack_value, unpack_value, value_size = _fixed_element_pack(value)
+    pair_size = key_size + value_size
+
+    def encode(buf: bytearray, pairs: Any) -> int:
+        items = pairs.items() if isinstance(pairs, dict) else pairs
+        return _enc_bytes(buf, b"".join(pack_key(k) + pack_value(v) for k, v in items))
+
+    def decode(message: Message, index: int) -> tuple[list[tuple[Any, Any]], int]:
+        payload = message[index][1]
+        return [
+            (unpack_key(payload, offset), unpack_value(payload, offset + key_size))
+            for offset in range(0, len(payload), pair_size)
+        ], index + 1
+
+    return encode, decode
+
+
+def _list_codec(element: str, nullable_items: bool) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    encode_item = encoder_for(element)
+    decode_item = decoder_for(element)
+
+    def encode(buf: bytearray, values: Any) -> int:
+        buf += _BEGIN_FRAME
+        for value in values:
+            if value is None and nullable_items:
+                buf += _NULL_FRAME
+            else:
+                encode_item(buf, value)
+        offset = len(buf)
+        buf += _END_FRAME
+        return offset
+
+    def decode(message: Message, index: int) -> tuple[list[Any], int]:
+        index += 1
+        items = []
+        while True:
+            flags = message[index][0]
+            if flags & END_DATA_STRUCTURE:
+                return items, index + 1
+            if flags & IS_NULL:
+                items.append(None)
+                index += 1
+            else:
+                item, index = decode_item(message, index)
+                items.append(item)
+
+    return encode, decode
+
+
+def _entry_list_codec(key: str, value: str, as_dict: bool) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    encode_key, decode_key = encoder_for(key), decoder_for(key)
+    encode_value, decode_value = encoder_for(value), decoder_for(value)
+
+    def encode(buf: bytearray, pairs: Any) -> int:
+        buf += _BEGIN_FRAME
+        for k, v in pairs.items() if isinstance(pairs, dict) else pairs:
+            encode_key(buf, k)
+            encode_value(buf, v)
+        offset = len(buf)
+        buf += _END_FRAME
+        return offset
+
+    def decode(message: Message, index: int) -> tuple[Any, int]:
+        index += 1
+        pairs = []
+        while not message[index][0] & END_DATA_STRUCTURE:
+            k, index = decode_key(message, index)
+            v, index = decode_value(message, index)
+            pairs.append((k, v))
+        return (dict(pairs) if as_dict else pairs), index + 1
+
+    return encode, decode
+
+
+def _keys_after_values_codec(key: str, value: str) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    """EntryList_UUID_List_Integer and EntryList_Long_byteArray: the values as a list, then the keys in one frame."""
+    encode_values, decode_values = _list_codec(value, False)
+    encode_keys, decode_keys = _fixed_list_codec(key)
+
+    def encode(buf: bytearray, pairs: Any) -> int:
+        items = list(pairs.items() if isinstance(pairs, dict) else pairs)
+        encode_values(buf, [v for _, v in items])
+        return encode_keys(buf, [k for k, _ in items])
+
+    def decode(message: Message, index: int) -> tuple[list[tuple[Any, Any]], int]:
+        values, index = decode_values(message, index)
+        keys, index = decode_keys(message, index)
+        return list(zip(keys, values)), index
+
+    return encode, decode
+
+
+_BUILTIN_CODECS: dict[str, tuple[Callable[..., int], Callable[..., tuple[Any, int]]]] = {
+    "String": (_enc_string, _dec_string),
+    "Data": (_enc_bytes, _dec_bytes),
+    "byteArray": (_enc_bytes, _dec_bytes),
+    "longArray": _packed_list_codec("q", 8),
+    "floatArray": _packed_list_codec("f", 4),
+}
+_codec_cache: dict[str, tuple[Callable[..., int], Callable[..., tuple[Any, int]]]] = {}
+
+
+def _type_codec(type_name: str) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    cached = _codec_cache.get(type_name) or _BUILTIN_CODECS.get(type_name)
+    if cached is not None:
+        return cached
+    # Insert a placeholder first so that recursive custom types resolve lazily through the cache.
+    codec = _build_type_codec(type_name)
+    _codec_cache[type_name] = codec
+    return codec
+
+
+def _build_type_codec(type_name: str) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    head, _, rest = type_name.partition("_")
+    if head in ("List", "Set") and rest in _ELEMENT_TYPES:
+        return _fixed_list_codec(rest)
+    if head == "List":
+        return _list_codec(rest, False)
+    if head == "ListCN":
+        return _list_codec(rest, True)
+    if head in ("EntryList", "Map"):
+        key, _, value = rest.partition("_")
+        if key in _ELEMENT_TYPES and value in _ELEMENT_TYPES:
+            return _fixed_entry_list_codec(key, value)
+        if (key, value) in (("UUID", "List_Integer"), ("Long", "byteArray")):
+            return _keys_after_values_codec(key, value)
+        return _entry_list_codec(key, value, head == "Map")
+    custom = _custom_specs().get(type_name)
+    if custom is None:
+        raise TypeError(f"no codec for protocol type {type_name!r}")
+    return _compile_custom(custom)
+
+
+def encoder_for(type_name: str) -> Callable[..., int]:
+    """The frame encoder of a variable-size protocol type: ``encode(buf, value) -> offset of its last frame``."""
+    return _type_codec(type_name)[0]
+
+
+def decoder_for(type_name: str) -> Callable[..., tuple[Any, int]]:
+    """The decoder of a variable-size protocol type: ``decode(message, index) -> (value, next index)``."""
+    return _type_codec(type_name)[1]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Custom types
+
+
+_CUSTOM_FACTORY_PATHS = {
+    "Address": "hazelcast.core:Address",
+    "MemberInfo": "hazelcast.core:MemberInfo",
+    "MemberVersion": "hazelcast.core:MemberVersion",
+    "EndpointQualifier": "hazelcast.core:EndpointQualifier",
+    "DistributedObjectInfo": "hazelcast.core:DistributedObjectInfo",
+    "SimpleEntryView": "hazelcast.core:SimpleEntryView",
+}
+_custom_factories: dict[str, Callable[..., Any]] = {}
+_custom_spec_table: dict[str, CustomSpec] = {}
+
+
+def register_custom_factory(type_name: str, factory: Callable[..., Any]) -> None:
+    """Make decoders build ``type_name`` values with ``factory(**snake_case_fields)``.
+
+    Encoders read the same snake_case attributes from the values they are given. Call before the first use of a codec
+    that carries the type.
+    """
+    _custom_factories[type_name] = factory
+
+
+def _custom_specs() -> dict[str, CustomSpec]:
+    if not _custom_spec_table:
+        from hazelcast.protocol.messages.custom_types import CUSTOM_TYPES
+
+        _custom_spec_table.update((spec.name, spec) for spec in CUSTOM_TYPES)
+    return _custom_spec_table
+
+
+def _custom_factory(spec: CustomSpec) -> Callable[..., Any]:
+    factory = _custom_factories.get(spec.name)
+    if factory is None:
+        path = _CUSTOM_FACTORY_PATHS.get(spec.name)
+        if path is not None:
+            module, _, attribute = path.partition(":")
+            factory = getattr(importlib.import_module(module), attribute)
+        else:
+            factory = namedtuple(spec.name, [_py_name(p) for p in spec.params])  # type: ignore[misc]
+        _custom_factories[spec.name] = factory
+    return factory
+
+
+def _py_name(param: Param) -> str:
+    name = param.py_name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+class _Source:
+    """Accumulates the lines of one generated function."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            "_H": _H,
+            "_NULL_FRAME": _NULL_FRAME,
+            "_BEGIN_FRAME": _BEGIN_FRAME,
+            "_END_FRAME": _END_FRAME,
+            "_enc_bytes": _enc_bytes,
+            "_uuid_parts": _uuid_parts,
+            "_uuid_at": _uuid_at,
+            "_skip_to_end": _skip_to_end,
+            "IS_NULL": IS_NULL,
+            "END": END_DATA_STRUCTURE,
+        }
+        self._counter = 0
+
+    def bind(self, value: Any, prefix: str = "_k") -> str:
+        self._counter += 1
+        name = f"{prefix}{self._counter}"
+        self.namespace[name] = value
+        return name
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def build(self, name: str) -> Callable[..., Any]:
+        exec("\n".join(self.lines), self.namespace)  # noqa: S102 - source is generated from our own specs
+        return self.namespace[name]
+
+
+def _fixed_struct(params: list[Param], prefix: str = "<") -> struct.Struct:
+    return struct.Struct(prefix + "".join(_STRUCT_CODES[p.type] for p in params))
+
+
+def _pack_args(params: list[Param], names: list[str]) -> str:
+    return ", ".join(f"*_uuid_parts({n})" if p.type == "UUID" else n for p, n in zip(params, names))
+
+
+def _emit_var_encode(src: _Source, param: Param, value: str, indent: str) -> None:
+    if param.type in ("Data", "byteArray"):
+        encode = f"_o = _enc_bytes(_buf, {value})"
+    elif param.type == "String":
+        encode = f"_o = _enc_bytes(_buf, {value}.encode('utf-8'))"
+    else:
+        encode = f"_o = {src.bind(encoder_for(param.type), '_enc')}(_buf, {value})"
+    if param.nullable:
+        src.add(f"{indent}if {value} is None:")
+        src.add(f"{indent}    _o = len(_buf); _buf += _NULL_FRAME")
+        src.add(f"{indent}else:")
+        src.add(f"{indent}    {encode}")
+    else:
+        src.add(f"{indent}{encode}")
+
+
+def _emit_var_decode(src: _Source, param: Param, target: str, indent: str) -> None:
+    if param.type in ("Data", "byteArray"):
+        read = f"{target} = _m[_i][1]; _i += 1"
+    elif param.type == "String":
+        read = f"{target} = _m[_i][1].decode('utf-8'); _i += 1"
+    else:
+        read = f"{target}, _i = {src.bind(decoder_for(param.type), '_dec')}(_m, _i)"
+    if param.nullable:
+        src.add(f"{indent}if _m[_i][0] & IS_NULL:")
+        src.add(f"{indent}    {target} = None; _i += 1")
+        src.add(f"{indent}else:")
+        src.add(f"{indent}    {read}")
+    else:
+        src.add(f"{indent}{read}")
+
+
+def _compile_custom(spec: CustomSpec) -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    fixed = [p for p in spec.params if p.is_fixed]
+    variable = [p for p in spec.params if not p.is_fixed]
+    names = {p: _py_name(p) for p in spec.params}
+
+    enc = _Source()
+    enc.add("def encode(_buf, _v):")
+    enc.add("    _buf += _BEGIN_FRAME")
+    if fixed:
+        fixed_struct = _fixed_struct(fixed)
+        enc.add(f"    _buf += _H({fixed_struct.size + _HEADER_SIZE}, 0)")
+        values = [f"_v.{names[p]}" for p in fixed]
+        enc.add(f"    _buf += {enc.bind(fixed_struct, '_s')}.pack({_pack_args(fixed, values)})")
+    for param in variable:
+        enc.add(f"    _f = _v.{names[param]}")
+        _emit_var_encode(enc, param, "_f", "    ")
+    enc.add("    _o = len(_buf)")
+    enc.add("    _buf += _END_FRAME")
+    enc.add("    return _o")
+
+    dec = _Source()
+    dec.add("def decode(_m, _i):")
+    dec.add("    _i += 1")
+    if fixed:
+        dec.add("    _p = _m[_i][1]; _i += 1")
+        _emit_fixed_sequential(dec, fixed, [names[p] for p in fixed], "_p", 0)
+    for param in variable:
+        if param.since is not None:
+            dec.add("    if _m[_i][0] & END:")
+            dec.add(f"        {names[param]} = None")
+            dec.add("    else:")
+            _emit_var_decode(dec, param, names[param], "        ")
+        else:
+            _emit_var_decode(dec, param, names[param], "    ")
+    factory = dec.bind(_LazyFactory(spec), "_factory")
+    kwargs = ", ".join(f"{names[p]}={names[p]}" for p in spec.params)
+    dec.add(f"    return {factory}({kwargs}), _skip_to_end(_m, _i)")
+    return enc.build("encode"), dec.build("decode")
+
+
+class _LazyFactory:
+    """Resolves a custom type's Python class on first decode, so importing codecs does not import hazelcast.core."""
+
+    __slots__ = ("_spec", "_factory")
+
+    def __init__(self, spec: CustomSpec) -> None:
+        self._spec = spec
+        self._factory: Callable[..., Any] | None = None
+
+    def __call__(self, **fields: Any) -> Any:
+        factory = self._factory
+        if factory is None:
+            factory = self._factory = _custom_factory(self._spec)
+        return factory(**fields)
+
+
+def _emit_fixed_sequential(src: _Source, params: list[Param], names: list[str], payload: str, offset: int) -> None:
+    """Unpack fixed-size fields one run at a time: plain ones batched, UUIDs and versioned ones individually."""
+    current = offset
+    batch: list[tuple[Param, str]] = []
+
+    def flush() -> None:
+        nonlocal batch
+        if batch:
+            batch_struct = _fixed_struct([p for p, _ in batch])
+            targets = ", ".join(n for _, n in batch) + ("," if len(batch) == 1 else "")
+            start = current - batch_struct.size
+            src.add(f"    {targets} = {src.bind(batch_struct, '_s')}.unpack_from({payload}, {start})")
+            batch = []
+
+    for param, name in zip(params, names):
+        if param.since is None and param.type != "UUID":
+            batch.append((param, name))
+            current += param.size
+            continue
+        flush()
+        if param.type == "UUID":
+            expr = f"_uuid_at({payload}, {current})"
+        else:
+            expr = f"{src.bind(_fixed_struct([param]), '_s')}.unpack_from({payload}, {current})[0]"
+        if param.since is not None:
+            src.add(f"    {name} = {expr} if len({payload}) >= {current + param.size} else None")
+        else:
+            src.add(f"    {name} = {expr}")
+        current += param.size
+    flush()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Messages
+
+
+def _compile_encoder(
+    params: tuple[Param, ...], message_type: int, header: str, header_values: str, flags: int, fn_name: str
+) -> Callable[..., bytearray]:
+    fixed = [p for p in params if p.is_fixed]
+    variable = [p for p in params if not p.is_fixed]
+    names = [_py_name(p) for p in params]
+    by_param = dict(zip(params, names))
+    initial = struct.Struct("<iHi" + header + "".join(_STRUCT_CODES[p.type] for p in fixed))
+    if not variable:
+        flags |= IS_FINAL
+    src = _Source()
+    src.add(f"def {fn_name}({', '.join(names)}):")
+    src.add(f"    _buf = bytearray({initial.size})")
+    fixed_args = _pack_args(fixed, [by_param[p] for p in fixed])
+    pack_args = f"{initial.size}, {flags}, {message_type}, {header_values}" + (f", {fixed_args}" if fixed else "")
+    src.add(f"    {src.bind(initial, '_init')}.pack_into(_buf, 0, {pack_args})")
+    for param in variable:
+        _emit_var_encode(src, param, by_param[param], "    ")
+    if variable:
+        src.add(f"    _buf[_o + 5] |= {_FINAL_HIGH_BYTE}")
+    src.add("    return _buf")
+    return src.build(fn_name)
+
+
+def _compile_decoder(params: tuple[Param, ...], fixed_offset: int, result_name: str) -> Callable[[Message], Any]:
+    fixed = [p for p in params if p.is_fixed]
+    variable = [p for p in params if not p.is_fixed]
+    names = {p: _py_name(p) for p in params}
+    src = _Source()
+    src.add("def decode(_m):")
+    if fixed:
+        src.add("    _f0 = _m[0][1]")
+        _emit_fixed_sequential(src, fixed, [names[p] for p in fixed], "_f0", fixed_offset)
+    if variable:
+        src.add("    _i = 1")
+    for param in variable:
+        if param.since is not None:
+            src.add("    if _i >= len(_m):")
+            src.add(f"        {names[param]} = None")
+            src.add("    else:")
+            _emit_var_decode(src, param, names[param], "        ")
+        else:
+            _emit_var_decode(src, param, names[param], "    ")
+    if not params:
+        src.add("    return None")
+    elif len(params) == 1:
+        src.add(f"    return {names[params[0]]}")
+    else:
+        result = src.bind(namedtuple(result_name, [names[p] for p in params]), "_result")  # type: ignore[misc]
+        src.add(f"    return {result}({', '.join(names[p] for p in params)})")
+    return src.build("decode")
+
+
+class MethodCodec:
+    """The compiled encoders and decoders of one protocol method (see the module docstring for conventions)."""
+
+    __slots__ = (
+        "spec",
+        "request_type",
+        "response_type",
+        "request_names",
+        "response_names",
+        "encode_request",
+        "decode_request",
+        "encode_response",
+        "decode_response",
+        "encode_event",
+        "decode_event",
+        "event_types",
+    )
+
+    def __init__(self, spec: MethodSpec) -> None:
+        self.spec = spec
+        self.request_type = spec.request_type
+        self.response_type = spec.response_type
+        self.request_names = tuple(_py_name(p) for p in spec.request)
+        self.response_names = tuple(_py_name(p) for p in spec.response)
+        base = spec.name.replace(".", "_")
+        self.encode_request: Callable[..., bytearray] = _compile_encoder(
+            spec.request, spec.request_type, "qi", "0, -1", UNFRAGMENTED, "encode_request"
+        )
+        self.decode_request: Callable[[Message], Any] = _compile_decoder(
+            spec.request, REQUEST_FIXED_OFFSET, f"{base}_request"
+        )
+        self.encode_response: Callable[..., bytearray] = _compile_encoder(
+            spec.response, spec.response_type, "qB", "0, 0", UNFRAGMENTED, "encode_response"
+        )
+        self.decode_response: Callable[[Message], Any] = _compile_decoder(
+            spec.response, RESPONSE_FIXED_OFFSET, f"{base}_response"
+        )
+        #: Per event, in spec order: the encoder (member side) and the decoder (client side).
+        self.encode_event: tuple[Callable[..., bytearray], ...] = tuple(
+            _compile_encoder(e.params, spec.event_type(i), "qi", "0, -1", UNFRAGMENTED | IS_EVENT, "encode_event")
+            for i, e in enumerate(spec.events)
+        )
+        self.decode_event: tuple[Callable[[Message], Any], ...] = tuple(
+            _compile_decoder(e.params, EVENT_FIXED_OFFSET, f"{base}_{e.name}_event") for e in spec.events
+        )
+        #: Event message type -> (event name, decoder).
+        self.event_types: dict[int, tuple[str, Callable[[Message], Any]]] = {
+            spec.event_type(i): (e.name, self.decode_event[i]) for i, e in enumerate(spec.events)
+        }
+
+    def __repr__(self) -> str:
+        return f"<MethodCodec {self.spec.name} 0x{self.request_type:06x}>"
+
+
+def compile_method(spec: MethodSpec) -> MethodCodec:
+    return MethodCodec(spec)

@@ -1,0 +1,166 @@
+"""Frames and message boundaries of the client protocol, without any I/O.
+
+On the wire a message is a run of frames ``int32 length | uint16 flags | payload`` (little-endian, the length counts
+the 6-byte header); the frame whose flags carry ``IS_FINAL`` ends the message. In memory an inbound message is a
+``list`` of ``(flags, payload)`` tuples, the payload as ``bytes`` without the header: decoders index into it directly.
+An outbound message is a ``bytearray`` holding the complete wire bytes, so the socket layer writes it as it is.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TypeAlias
+
+__all__ = [
+    "BACKUP_AWARE",
+    "BACKUP_EVENT",
+    "BEGIN_DATA_STRUCTURE",
+    "BEGIN_FRAGMENT",
+    "END_DATA_STRUCTURE",
+    "END_FRAGMENT",
+    "FRAME_HEADER",
+    "IS_EVENT",
+    "IS_FINAL",
+    "IS_NULL",
+    "UNFRAGMENTED",
+    "Frame",
+    "FramingError",
+    "Message",
+    "MessageReader",
+    "correlation_id",
+    "encode_message",
+    "message_type",
+    "set_correlation_id",
+    "set_partition_id",
+]
+
+BEGIN_FRAGMENT = 0x8000
+END_FRAGMENT = 0x4000
+UNFRAGMENTED = BEGIN_FRAGMENT | END_FRAGMENT
+IS_FINAL = 0x2000
+BEGIN_DATA_STRUCTURE = 0x1000
+END_DATA_STRUCTURE = 0x0800
+IS_NULL = 0x0400
+IS_EVENT = 0x0200
+BACKUP_AWARE = 0x0100
+BACKUP_EVENT = 0x0080
+
+#: ``int32 length, uint16 flags``
+FRAME_HEADER = struct.Struct("<iH")
+_HEADER_SIZE = FRAME_HEADER.size
+_INT32 = struct.Struct("<i")
+_INT64 = struct.Struct("<q")
+
+Frame: TypeAlias = tuple[int, bytes]
+Message: TypeAlias = list[Frame]
+
+# Offsets inside an outbound buffer (frame header included) of the request header fields.
+_CORRELATION_OFFSET = _HEADER_SIZE + 4
+_PARTITION_OFFSET = _HEADER_SIZE + 12
+
+
+class FramingError(ValueError):
+    """The byte stream does not follow the protocol's framing; the connection cannot continue."""
+
+
+def message_type(message: Message) -> int:
+    return _INT32.unpack_from(message[0][1], 0)[0]
+
+
+def correlation_id(message: Message) -> int:
+    return _INT64.unpack_from(message[0][1], 4)[0]
+
+
+def set_correlation_id(buffer: bytearray, value: int) -> None:
+    _INT64.pack_into(buffer, _CORRELATION_OFFSET, value)
+
+
+def set_partition_id(buffer: bytearray, value: int) -> None:
+    _INT32.pack_into(buffer, _PARTITION_OFFSET, value)
+
+
+def encode_message(message: Message) -> bytearray:
+    """Wire bytes of an in-memory message (tests, fragment handling); IS_FINAL is set on the last frame."""
+    out = bytearray()
+    last = len(message) - 1
+    for index, (flags, payload) in enumerate(message):
+        if index == last:
+            flags |= IS_FINAL
+        out += FRAME_HEADER.pack(len(payload) + _HEADER_SIZE, flags)
+        out += payload
+    return out
+
+
+class MessageReader:
+    """Cuts a byte stream into messages, reassembling fragmented ones.
+
+    ``feed`` takes whatever the transport delivered and returns the messages it completed, in order. A peer that has not
+    authenticated yet is held to ``max_message_bytes`` per message and may not send fragments (as a Hazelcast member
+    does); set ``max_message_bytes`` to None and ``allow_fragments`` to True once it has.
+    """
+
+    __slots__ = ("_rest", "_frames", "_size", "_fragments", "max_message_bytes", "allow_fragments")
+
+    def __init__(self, max_message_bytes: int | None = None, allow_fragments: bool = True) -> None:
+        self._rest = b""
+        self._frames: Message = []
+        self._size = 0
+        self._fragments: dict[int, Message] = {}
+        self.max_message_bytes = max_message_bytes
+        self.allow_fragments = allow_fragments
+
+    def feed(self, data: bytes) -> list[Message]:
+        buf = self._rest + data if self._rest else bytes(data)
+        end = len(buf)
+        pos = 0
+        frames = self._frames
+        limit = self.max_message_bytes
+        completed: list[Message] = []
+        unpack = FRAME_HEADER.unpack_from
+        while end - pos >= _HEADER_SIZE:
+            length, flags = unpack(buf, pos)
+            if length < _HEADER_SIZE:
+                raise FramingError(f"frame length {length} is shorter than the frame header")
+            if limit is not None:
+                self._size += length
+                if self._size > limit:
+                    raise FramingError(f"message exceeds {limit} bytes before authentication")
+            if end - pos < length:
+                if limit is not None:
+                    self._size -= length
+                break
+            frames.append((flags, buf[pos + _HEADER_SIZE : pos + length]))
+            pos += length
+            if flags & IS_FINAL:
+                self._size = 0
+                if frames[0][0] & UNFRAGMENTED == UNFRAGMENTED:
+                    completed.append(frames)
+                else:
+                    self._add_fragment(frames, completed)
+                frames = []
+        self._frames = frames
+        self._rest = buf[pos:] if pos < end else b""
+        return completed
+
+    def _add_fragment(self, frames: Message, completed: list[Message]) -> None:
+        if not self.allow_fragments:
+            raise FramingError("fragmented messages are not allowed before authentication")
+        flags, payload = frames[0]
+        if len(payload) != 8:
+            raise FramingError("fragmentation frame must carry an 8-byte fragment id")
+        fragment_id = _INT64.unpack(payload)[0]
+        if flags & BEGIN_FRAGMENT:
+            self._fragments[fragment_id] = frames[1:]
+            return
+        assembled = self._fragments.get(fragment_id)
+        if assembled is None:
+            raise FramingError(f"fragment {fragment_id} arrived without its first fragment")
+        assembled.extend(frames[1:])
+        if flags & END_FRAGMENT:
+            del self._fragments[fragment_id]
+            completed.append(assembled)
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes received but not yet part of a completed message (a partial frame)."""
+        return len(self._rest)

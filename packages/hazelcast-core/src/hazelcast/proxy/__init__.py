@@ -1,0 +1,108 @@
+"""The base of every distributed-object proxy, and what a proxy gets from its client.
+
+Plugins subclass :class:`Proxy` (``Map``, ``Queue``, a third party's type...) and use the helpers here to send requests:
+``self._invoke_on_key(request, key_data, decoder)`` routes to the key's partition owner, ``self._invoke(request,
+decoder)`` to any member, ``self._invoke_on_partition(request, partition_id, decoder)`` to a chosen partition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
+
+if TYPE_CHECKING:
+    from hazelcast._internal.callbacks import CallbackRunner
+    from hazelcast._internal.cluster import ClusterService
+    from hazelcast._internal.connection import ConnectionManager
+    from hazelcast._internal.invocation import InvocationService
+    from hazelcast._internal.lifecycle import LifecycleService
+    from hazelcast._internal.listener import ListenerService
+    from hazelcast._internal.partition import PartitionService
+    from hazelcast._internal.proxy_manager import ProxyManager
+    from hazelcast.config import Config
+    from hazelcast.serialization import SerializationService
+
+__all__ = ["Proxy", "ProxyContext", "check_not_none", "task_id", "to_millis"]
+
+_DESTROY_PROXY = method("Client.destroyProxy")
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyContext:
+    """The client's services, as proxies and plugin services see them."""
+
+    config: Config
+    loop: asyncio.AbstractEventLoop
+    serialization_service: SerializationService
+    invocation_service: InvocationService
+    partition_service: PartitionService
+    cluster_service: ClusterService
+    listener_service: ListenerService
+    connection_manager: ConnectionManager
+    lifecycle_service: LifecycleService
+    proxy_manager: ProxyManager
+    callbacks: CallbackRunner
+    client: Any
+
+
+def check_not_none(value: Any, name: str) -> None:
+    """Reject None where the cluster does not allow it (keys, values, ...)."""
+    if value is None:
+        raise ValueError(f"{name} must not be None")
+
+
+def to_millis(seconds: float | None) -> int:
+    """Seconds as the protocol's milliseconds; None means 'the member's configured default' (-1)."""
+    if seconds is None:
+        return -1
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"a duration in seconds must be a number, not {type(seconds).__name__}")
+    return int(seconds * 1000)
+
+
+def task_id() -> int:
+    """Stands for the protocol's thread id: locks are owned by the asyncio task that took them."""
+    task = asyncio.current_task()
+    return id(task) if task is not None else 0
+
+
+class Proxy:
+    """A client-side handle of a distributed object named ``name`` in service ``service_name``."""
+
+    def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
+        self.service_name = service_name
+        self.name = name
+        self._context = context
+        serialization = context.serialization_service
+        self._to_data = serialization.to_data
+        self._to_object = serialization.to_object
+        self._invocations = context.invocation_service
+        self._call = context.invocation_service.call
+        self._partition_of = context.partition_service.partition_id_of_data
+
+    def _invoke(self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False) -> Any:
+        return self._call(request, -1, decoder, retryable)
+
+    def _invoke_on_key(
+        self, request: bytearray, key_data: bytes, decoder: Callable[[Message], Any] | None = None,
+        retryable: bool = False,
+    ) -> Any:
+        return self._call(request, self._partition_of(key_data), decoder, retryable)
+
+    def _invoke_on_partition(
+        self, request: bytearray, partition_id: int, decoder: Callable[[Message], Any] | None = None,
+        retryable: bool = False,
+    ) -> Any:
+        return self._call(request, partition_id, decoder, retryable)
+
+    async def destroy(self) -> bool:
+        """Destroy this object on the cluster, with all its data; True if this call destroyed it."""
+        return await self._context.proxy_manager.destroy_proxy(self.service_name, self.name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
