@@ -35,6 +35,15 @@ _client_ids = itertools.count()
 _GET_DISTRIBUTED_OBJECTS = method("Client.getDistributedObjects")
 _ADD_OBJECT_LISTENER = method("Client.addDistributedObjectListener")
 _REMOVE_OBJECT_LISTENER = method("Client.removeDistributedObjectListener")
+_LOCAL_BACKUP_LISTENER = method("Client.localBackupListener")
+
+
+def _log_registration_failure(future: asyncio.Future[Any]) -> None:
+    if future.cancelled():
+        return
+    error = future.exception()
+    if error is not None and not isinstance(error, HazelcastClientNotActiveError):
+        _logger.warning("client.backup_listener_failed", error=repr(error))
 
 
 class HazelcastClient:
@@ -114,8 +123,16 @@ class HazelcastClient:
         connections.on_connection_removed.append(
             lambda c: self._cluster_view.connection_removed(c, list(connections.connections.values()))
         )
+        if self._config.backup_ack_to_client_enabled and self._config.smart_routing:
+            connections.on_connection_added.append(self._register_backup_listener)
         connections.cluster_restarted.append(self._partitions.reset)
         connections.cluster_restarted.append(self._cluster.reset_version)
+
+    def _register_backup_listener(self, connection: Any) -> None:
+        # Members send backup acks only on connections that asked for them; the acks themselves are routed by their
+        # BACKUP_EVENT flag, so the registration needs no event handler.
+        future = self._invocations.invoke(_LOCAL_BACKUP_LISTENER.encode_request(), connection=connection, urgent=True)
+        future.add_done_callback(_log_registration_failure)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 

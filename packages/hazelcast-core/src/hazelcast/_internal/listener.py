@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from hazelcast.errors import HazelcastError
+from hazelcast.errors import HazelcastClientNotActiveError, HazelcastError
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message, message_type
 
@@ -201,7 +201,7 @@ class ClusterViewListener:
         )
 
         def done(f: asyncio.Future[Any]) -> None:
-            if f.cancelled() or f.exception() is None:
+            if f.cancelled() or f.exception() is None or isinstance(f.exception(), HazelcastClientNotActiveError):
                 return
             _logger.warning("cluster.view_listener_failed", error=repr(f.exception()))
             if self._connection is connection:
