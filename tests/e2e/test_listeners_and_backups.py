@@ -103,3 +103,25 @@ async def test_socket_options_are_applied(cluster1: EmbeddedCluster) -> None:
         sock = connection._transport.get_extra_info("socket")
         assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+async def test_requests_without_a_partition_follow_the_load_balancer(cluster3: EmbeddedCluster) -> None:
+    from hazelcast.util import LoadBalancer
+
+    class CountingLB(LoadBalancer):
+        def init(self, cluster_service) -> None:
+            self.cluster_service = cluster_service
+            self.picked: list = []
+
+        def next(self):
+            members = self.cluster_service.get_members()
+            member = members[len(self.picked) % len(members)]
+            self.picked.append(member.uuid)
+            return member
+
+    balancer = CountingLB()
+    async with running_client(cluster3, load_balancer=balancer) as client:
+        m = await client.get_map("balanced")
+        for _ in range(6):
+            await m.size()
+        assert len(set(balancer.picked)) == 3

@@ -27,6 +27,7 @@ from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
 from hazelcast.serialization import SerializationService
+from hazelcast.util import RoundRobinLB
 
 __all__ = ["HazelcastClient"]
 
@@ -112,8 +113,10 @@ class HazelcastClient:
 
     def _wire(self) -> None:
         invocations, connections = self._invocations, self._connections
-        invocations.connection_manager = connections
-        invocations.partition_service = self._partitions
+        invocations.bind(connections, self._partitions)
+        load_balancer = self._config.load_balancer or RoundRobinLB()
+        load_balancer.init(self._cluster)
+        invocations.load_balancer = load_balancer
         self._cluster.connection_manager = connections
         connections.check_partition_count = self._partitions.check_and_set_partition_count
         connections.member_addresses = self._cluster.member_addresses
@@ -199,6 +202,12 @@ class HazelcastClient:
             raise HazelcastClientNotActiveError("the client is not running")
 
     async def _proxy(self, accessor: str, name: str) -> Any:
+        # A missing plugin is permanent while a stopped client may be started: report the missing plugin first, so
+        # the user is not sent to start a client that could never serve the call.
+        if self._plugins.proxy_type_for_accessor(accessor) is None:
+            raise PluginNotInstalledError(
+                ACCESSOR_DISTRIBUTIONS.get(accessor, "a plugin providing it"), feature=f"{accessor}()"
+            )
         self._check_running()
         return await self._proxies.get_by_accessor(accessor, name)
 
@@ -265,8 +274,8 @@ class HazelcastClient:
         merge_batch_size: int = 100,
     ) -> None:
         """Create a vector collection configuration on the cluster (provided by hazelcast-vector)."""
+        service = self._client_service("vector_collections")  # before the running check, as in _proxy
         self._check_running()
-        service = self._client_service("vector_collections")
         await service.create_vector_collection_config(
             name, indexes, backup_count, async_backup_count, split_brain_protection_name, merge_policy,
             merge_batch_size,

@@ -1,9 +1,11 @@
 """Invocations: sending a request, matching its response, retrying, timing out.
 
-Hot path: a proxy encodes its request and calls :meth:`InvocationService.invoke`, which returns an
-``asyncio.Future`` resolved with the decoded response. Deadlines live on the loop's monotonic clock in a coarse timer
-wheel (one timer per 100 ms slot, not per invocation), so a request whose response never comes fails at its
-deadline. A cancelled caller's invocation is dropped from the pending table, and its late response is ignored.
+Hot path: a proxy encodes its request and awaits :meth:`InvocationService.call`, which returns the
+:class:`Invocation` itself, an ``asyncio.Future`` resolved with the decoded response: one object per request.
+Deadlines live on the loop's monotonic clock in a coarse timer wheel (one timer per 100 ms slot, not per
+invocation), so a request whose response never comes fails at its deadline. Cancelling an invocation (directly or
+through the task awaiting it) releases it at once, and its late response is ignored. At most
+``max_concurrent_invocations`` are in flight; further callers wait for a slot.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 import struct
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,77 +28,93 @@ from hazelcast.errors import (
     create_error_from_holders,
 )
 from hazelcast.protocol.errors_codec import decode_error
-from hazelcast.protocol.frames import BACKUP_AWARE, Message, set_correlation_id, set_partition_id
+from hazelcast.protocol.frames import BACKUP_AWARE, Message
 
 if TYPE_CHECKING:
     from hazelcast._internal.connection import Connection, ConnectionManager
     from hazelcast._internal.partition import PartitionService
     from hazelcast.config import Config
+    from hazelcast.util import LoadBalancer
 
 __all__ = ["Invocation", "InvocationService"]
 
 _logger = structlog.get_logger("hazelcast.invocation")
 _INT64 = struct.Struct("<q")
-_WHEEL_RESOLUTION = 0.1
-# Offset of the backup-acks byte in a response's initial frame payload.
+_pack_correlation = struct.Struct("<q").pack_into
+_pack_partition = struct.Struct("<i").pack_into
+# Offsets in an outbound buffer (frame header included) and in an inbound response's initial payload.
+_CORRELATION_OFFSET = 10
+_PARTITION_OFFSET = 18
 _BACKUP_ACKS_OFFSET = 12
 _BACKUP_AWARE_HIGH = BACKUP_AWARE >> 8
+_WHEEL_RESOLUTION = 0.1
 
 
-class Invocation:
-    """One logical request: survives retries (each attempt gets a fresh correlation id)."""
+class Invocation(asyncio.Future):  # type: ignore[type-arg]
+    """One logical request and the future of its decoded response; it survives retries (each send gets a fresh
+    correlation id)."""
 
     __slots__ = (
+        "service",
         "request",
         "partition_id",
         "decoder",
         "retryable",
-        "future",
         "deadline",
         "slot",
         "connection",
+        "pinned",
         "target_uuid",
         "correlation_id",
         "event_handler",
         "backup_acks_expected",
         "backup_acks_received",
         "pending_response",
-        "urgent",
-        "pinned",
     )
 
     def __init__(
         self,
+        service: InvocationService,
         request: bytearray,
         partition_id: int,
         decoder: Callable[[Message], Any] | None,
         retryable: bool,
-        future: asyncio.Future[Any],
         deadline: float,
+        connection: Connection | None,
+        target_uuid: Any,
+        event_handler: Callable[[Message], None] | None,
     ) -> None:
+        super().__init__(loop=service.loop)
+        self.service = service
         self.request = request
         self.partition_id = partition_id
         self.decoder = decoder
         self.retryable = retryable
-        self.future = future
         self.deadline = deadline
+        #: Timer-wheel slot while admitted (in flight); 0 once released.
         self.slot = 0
-        self.connection: Connection | None = None
-        self.target_uuid: Any = None
+        #: Where the current attempt was sent.
+        self.connection = connection
+        #: Bound to ``connection`` for good (listener registrations, heartbeats): never re-routed or retried.
+        self.pinned = connection is not None
+        self.target_uuid = target_uuid
         self.correlation_id = 0
-        self.event_handler: Callable[[Message], None] | None = None
+        self.event_handler = event_handler
         self.backup_acks_expected = 0
         self.backup_acks_received = 0
-        self.pending_response: Any = None
-        #: Sent even when the in-flight bound is reached (authentication, heartbeats, listener bookkeeping).
-        self.urgent = False
-        #: Bound to ``connection`` for good: never re-routed, never retried elsewhere.
-        self.pinned = False
+        #: ``(value,)`` once the response came but backup acks are still missing.
+        self.pending_response: tuple[Any] | None = None
+
+    def cancel(self, msg: Any = None) -> bool:
+        cancelled = super().cancel(msg)
+        if cancelled:
+            self.service._release(self)
+        return cancelled
 
 
 class InvocationService:
     def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        self.loop = loop
         self._timeout = config.invocation_timeout
         self._retry_pause = config.invocation_retry_pause
         self._redo_operation = config.redo_operation
@@ -108,177 +127,145 @@ class InvocationService:
         self._pending: dict[int, Invocation] = {}
         self._slots: dict[int, set[Invocation]] = {}
         self._in_flight = 0
-        self._waiters: list[asyncio.Future[None]] = []
+        self._waiting: deque[Invocation] = deque()
         self._shutdown = False
+        self._connections: dict[Any, Connection] = {}
+        self._owners: list[Any] = []
         self.connection_manager: ConnectionManager | None = None
         self.partition_service: PartitionService | None = None
+        #: Picks the member of requests that no partition routes.
+        self.load_balancer: LoadBalancer | None = None
+
+    def bind(self, connection_manager: ConnectionManager, partition_service: PartitionService) -> None:
+        self.connection_manager = connection_manager
+        self.partition_service = partition_service
+        # The same dict/list objects the services mutate: routing reads them without a call.
+        self._connections = connection_manager.connections
+        self._owners = partition_service.owners
 
     # -- public API ----------------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        request: bytearray,
+        partition_id: int = -1,
+        decoder: Callable[[Message], Any] | None = None,
+        retryable: bool = False,
+        timeout: float | None = None,
+        target_uuid: Any = None,
+    ) -> Invocation:
+        """Send ``request``; the returned future resolves with ``decoder(response)`` (None without a decoder).
+
+        ``partition_id`` >= 0 routes to the partition owner (smart routing) and is written into the header;
+        ``target_uuid`` sends to one member. ``timeout`` (seconds) replaces ``invocation_timeout`` for this call.
+        """
+        deadline = self.loop.time() + (self._timeout if timeout is None else timeout)
+        invocation = Invocation(
+            self, request, partition_id, decoder, retryable or self._redo_operation, deadline, None, target_uuid, None
+        )
+        if partition_id >= 0:
+            _pack_partition(request, _PARTITION_OFFSET, partition_id)
+        self._start(invocation, False)
+        return invocation
 
     def invoke(
         self,
         request: bytearray,
-        partition_id: int = -1,
         decoder: Callable[[Message], Any] | None = None,
-        retryable: bool = False,
-        timeout: float | None = None,
         connection: Connection | None = None,
-        target_uuid: Any = None,
         event_handler: Callable[[Message], None] | None = None,
         urgent: bool = False,
-    ) -> asyncio.Future[Any]:
-        """Send ``request`` and return a future of ``decoder(response)``.
-
-        ``partition_id`` >= 0 routes to the partition owner (smart routing) and is written into the header;
-        ``connection`` or ``target_uuid`` pin the request to one member. ``timeout`` (seconds) replaces
-        ``invocation_timeout`` for this call. ``event_handler`` receives events carrying this request's correlation
-        id (listener registrations).
-        """
-        return self._start(request, partition_id, decoder, retryable, timeout, connection, target_uuid,
-                           event_handler, urgent).future
-
-    async def call(
-        self,
-        request: bytearray,
-        partition_id: int = -1,
-        decoder: Callable[[Message], Any] | None = None,
-        retryable: bool = False,
         timeout: float | None = None,
-        target_uuid: Any = None,
-    ) -> Any:
-        """Await the decoded response of ``request`` (see :meth:`invoke`); the proxies' hot path.
-
-        Cancelling the awaiting task drops the invocation at once: its slot is released and a late response is
-        ignored.
-        """
-        invocation = self._start(request, partition_id, decoder, retryable, timeout, None, target_uuid, None, False)
-        try:
-            return await invocation.future
-        except asyncio.CancelledError:
-            self._release(invocation)
-            raise
-
-    def _start(
-        self,
-        request: bytearray,
-        partition_id: int,
-        decoder: Callable[[Message], Any] | None,
-        retryable: bool,
-        timeout: float | None,
-        connection: Connection | None,
-        target_uuid: Any,
-        event_handler: Callable[[Message], None] | None,
-        urgent: bool,
     ) -> Invocation:
-        loop = self._loop
-        future = loop.create_future()
-        deadline = loop.time() + (self._timeout if timeout is None else timeout)
-        invocation = Invocation(request, partition_id, decoder, retryable or self._redo_operation, future, deadline)
-        if partition_id >= 0:
-            set_partition_id(request, partition_id)
-        invocation.connection = connection
-        invocation.pinned = connection is not None
-        invocation.target_uuid = target_uuid
-        invocation.event_handler = event_handler
-        invocation.urgent = urgent
+        """Like :meth:`call`, for the client's own bookkeeping: ``connection`` pins the request to one connection,
+        ``event_handler`` receives the events that carry its correlation id (listener registrations), and ``urgent``
+        requests skip the in-flight bound (authentication, heartbeats)."""
+        deadline = self.loop.time() + (self._timeout if timeout is None else timeout)
+        invocation = Invocation(self, request, -1, decoder, False, deadline, connection, None, event_handler)
+        self._start(invocation, urgent)
+        return invocation
+
+    def _start(self, invocation: Invocation, urgent: bool) -> None:
         if self._shutdown:
-            future.set_exception(HazelcastClientNotActiveError("the client is shut down"))
+            invocation.set_exception(HazelcastClientNotActiveError("the client is shut down"))
         elif self._in_flight >= self._max_in_flight and not urgent:
-            loop.create_task(self._send_when_admitted(invocation))
+            self._waiting.append(invocation)
         else:
             self._admit(invocation)
             self._send(invocation)
-        return invocation
-
-    async def _send_when_admitted(self, invocation: Invocation) -> None:
-        while self._in_flight >= self._max_in_flight:
-            waiter = self._loop.create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                return
-            if invocation.future.done():
-                return
-        self._admit(invocation)
-        self._send(invocation)
 
     # -- sending ---------------------------------------------------------------------------------------------------
 
     def _send(self, invocation: Invocation) -> None:
-        connection = self._choose_connection(invocation)
+        connection = self._route(invocation)
         if connection is None:
-            self._retry_or_fail(invocation, self._no_connection_error(invocation))
+            self._retry_or_fail(invocation, TargetDisconnectedError("no connection to the target of the request"))
             return
         correlation_id = self._next_correlation_id
         self._next_correlation_id = correlation_id + 1
         invocation.correlation_id = correlation_id
-        invocation.backup_acks_expected = 0
-        invocation.backup_acks_received = 0
-        invocation.pending_response = None
+        invocation.connection = connection
         request = invocation.request
-        set_correlation_id(request, correlation_id)
+        _pack_correlation(request, _CORRELATION_OFFSET, correlation_id)
         if self._backup_acks:
             request[5] |= _BACKUP_AWARE_HIGH
         self._pending[correlation_id] = invocation
         if invocation.event_handler is not None:
             connection.event_handlers[correlation_id] = invocation.event_handler
-        invocation.connection = connection
         connection.write(request)
 
-    def _choose_connection(self, invocation: Invocation) -> Connection | None:
-        manager = self.connection_manager
-        if manager is None:
-            return None
+    def _route(self, invocation: Invocation) -> Connection | None:
         if invocation.pinned:
-            # Pinned to one connection (listener registrations, heartbeats): no fail-over to another.
             connection = invocation.connection
             return connection if connection is not None and connection.live else None
+        connections = self._connections
         if invocation.target_uuid is not None:
-            return manager.connections.get(invocation.target_uuid)
-        if self._smart and invocation.partition_id >= 0 and self.partition_service is not None:
-            owner = self.partition_service.owner_uuid(invocation.partition_id)
-            if owner is not None:
-                connection = manager.connections.get(owner)
+            return connections.get(invocation.target_uuid)
+        partition_id = invocation.partition_id
+        if self._smart and partition_id >= 0:
+            owners = self._owners
+            if partition_id < len(owners):
+                connection = connections.get(owners[partition_id])
                 if connection is not None:
                     return connection
-        return manager.random_connection()
-
-    def _no_connection_error(self, invocation: Invocation) -> HazelcastError:
-        if invocation.target_uuid is not None or invocation.connection is not None:
-            return TargetDisconnectedError("the target member of the request is not connected")
-        return TargetDisconnectedError("no connection to the cluster")
+        member = self.load_balancer.next() if self.load_balancer is not None else None
+        if member is not None:
+            connection = connections.get(member.uuid)
+            if connection is not None and connection.live:
+                return connection
+        for connection in connections.values():
+            if connection.live:
+                return connection
+        return None
 
     # -- receiving -------------------------------------------------------------------------------------------------
 
     def handle_response(self, message: Message) -> None:
         """Called by a connection for every inbound message that is not an event."""
         payload = message[0][1]
-        correlation_id = _INT64.unpack_from(payload, 4)[0]
-        invocation = self._pending.get(correlation_id)
+        invocation = self._pending.get(_INT64.unpack_from(payload, 4)[0])
         if invocation is None:
             return
-        if payload[0] == 0 and payload[1] == 0 and payload[2] == 0 and payload[3] == 0:
-            self._pending.pop(correlation_id, None)
+        if not (payload[0] or payload[1] or payload[2] or payload[3]):
+            self._pending.pop(invocation.correlation_id, None)
             self._handle_error(invocation, message)
             return
-        acks = payload[_BACKUP_ACKS_OFFSET]
         decoder = invocation.decoder
         try:
             value = decoder(message) if decoder is not None else None
         except Exception as exc:  # a malformed response fails its invocation, never the connection
             self._complete_exception(invocation, exc)
             return
+        acks = payload[_BACKUP_ACKS_OFFSET]
         if acks and acks > invocation.backup_acks_received:
-            # Completed once every backup has acknowledged, or at the backup timeout.
+            # Complete once every backup has acknowledged, or at the backup timeout.
             invocation.backup_acks_expected = acks
             invocation.pending_response = (value,)
-            self._reschedule(invocation, self._loop.time() + self._backup_timeout)
+            self._reschedule(invocation, self.loop.time() + self._backup_timeout)
             return
         self._release(invocation)
-        future = invocation.future
-        if not future.done():
-            future.set_result(value)
+        if not invocation.done():
+            invocation.set_result(value)
 
     def handle_backup_ack(self, source_correlation_id: int) -> None:
         invocation = self._pending.get(source_correlation_id)
@@ -288,8 +275,8 @@ class InvocationService:
         response = invocation.pending_response
         if response is not None and invocation.backup_acks_received >= invocation.backup_acks_expected:
             self._release(invocation)
-            if not invocation.future.done():
-                invocation.future.set_result(response[0])
+            if not invocation.done():
+                invocation.set_result(response[0])
 
     def _handle_error(self, invocation: Invocation, message: Message) -> None:
         try:
@@ -301,39 +288,62 @@ class InvocationService:
     # -- failures, retries, deadlines --------------------------------------------------------------------------------
 
     def _is_retryable(self, invocation: Invocation, error: BaseException) -> bool:
-        if self._shutdown:
+        if self._shutdown or invocation.pinned:
             return False
         if isinstance(error, TargetDisconnectedError):
             return invocation.retryable
         if isinstance(error, HazelcastError):
-            return bool(getattr(error, "retryable", False))
+            return error.retryable
         return isinstance(error, OSError)
 
     def _retry_or_fail(self, invocation: Invocation, error: BaseException) -> None:
-        if invocation.future.done():
+        if invocation.done():
             return
-        if not invocation.pinned and self._is_retryable(invocation, error):
-            if self._loop.time() + self._retry_pause < invocation.deadline:
+        if self._is_retryable(invocation, error):
+            if self.loop.time() + self._retry_pause < invocation.deadline:
                 _logger.debug("invocation.retry", error=repr(error), correlation_id=invocation.correlation_id)
                 self._pending.pop(invocation.correlation_id, None)
-                self._loop.call_later(self._retry_pause, self._resend, invocation)
+                self.loop.call_later(self._retry_pause, self._resend, invocation)
                 return
             error = OperationTimeoutError(f"invocation deadline reached while retrying after: {error!r}")
         self._complete_exception(invocation, error)
 
     def _resend(self, invocation: Invocation) -> None:
-        if invocation.future.done():
+        if invocation.done():
             return
         if self._shutdown:
             self._complete_exception(invocation, HazelcastClientNotActiveError("the client is shut down"))
             return
+        invocation.backup_acks_expected = invocation.backup_acks_received = 0
+        invocation.pending_response = None
         self._send(invocation)
 
     def _complete_exception(self, invocation: Invocation, error: BaseException) -> None:
         self._release(invocation)
-        future = invocation.future
-        if not future.done():
-            future.set_exception(error)
+        if not invocation.done():
+            invocation.set_exception(error)
+
+    def _admit(self, invocation: Invocation) -> None:
+        self._in_flight += 1
+        self._schedule_deadline(invocation)
+
+    def _release(self, invocation: Invocation) -> None:
+        """Forget a finished or abandoned invocation: pending entry, deadline and in-flight slot."""
+        self._pending.pop(invocation.correlation_id, None)
+        slot = invocation.slot
+        if not slot:
+            return
+        invocation.slot = 0
+        bucket = self._slots.get(slot)
+        if bucket is not None:
+            bucket.discard(invocation)
+        self._in_flight -= 1
+        waiting = self._waiting
+        while waiting and self._in_flight < self._max_in_flight:
+            queued = waiting.popleft()
+            if not queued.done():
+                self._admit(queued)
+                self._send(queued)
 
     def _schedule_deadline(self, invocation: Invocation) -> None:
         slot = math.ceil(invocation.deadline / _WHEEL_RESOLUTION)
@@ -341,7 +351,7 @@ class InvocationService:
         bucket = self._slots.get(slot)
         if bucket is None:
             bucket = self._slots[slot] = set()
-            self._loop.call_at(slot * _WHEEL_RESOLUTION, self._expire_slot, slot)
+            self.loop.call_at(slot * _WHEEL_RESOLUTION, self._expire_slot, slot)
         bucket.add(invocation)
 
     def _reschedule(self, invocation: Invocation, deadline: float) -> None:
@@ -356,75 +366,53 @@ class InvocationService:
         if not bucket:
             return
         for invocation in bucket:
-            invocation.slot = slot  # _release looks the bucket up by slot; it is gone already
-            if invocation.future.done():
+            if invocation.done():
                 self._release(invocation)
                 continue
             response = invocation.pending_response
-            if response is not None:
+            if response is None:
+                self._complete_exception(
+                    invocation,
+                    OperationTimeoutError(
+                        f"no response within the invocation timeout (correlation id {invocation.correlation_id})"
+                    ),
+                )
+            elif self._fail_on_indeterminate:
+                self._complete_exception(
+                    invocation,
+                    IndeterminateOperationStateError(
+                        f"{invocation.backup_acks_received} of {invocation.backup_acks_expected} backup acks "
+                        "arrived before operation_backup_timeout"
+                    ),
+                )
+            else:
                 self._release(invocation)
-                if self._fail_on_indeterminate:
-                    invocation.future.set_exception(
-                        IndeterminateOperationStateError(
-                            f"{invocation.backup_acks_received} of {invocation.backup_acks_expected} backup acks "
-                            "arrived before operation_backup_timeout"
-                        )
-                    )
-                else:
-                    invocation.future.set_result(response[0])
-                continue
-            self._complete_exception(
-                invocation,
-                OperationTimeoutError(
-                    f"no response within the invocation timeout (correlation id {invocation.correlation_id})"
-                ),
-            )
-
-    def _admit(self, invocation: Invocation) -> None:
-        self._in_flight += 1
-        self._schedule_deadline(invocation)
-
-    def _release(self, invocation: Invocation) -> None:
-        """Forget a finished or abandoned invocation: pending entry, deadline and in-flight slot."""
-        self._pending.pop(invocation.correlation_id, None)
-        slot = invocation.slot
-        if slot:
-            invocation.slot = 0
-            bucket = self._slots.get(slot)
-            if bucket is not None:
-                bucket.discard(invocation)
-            self._in_flight -= 1
-            waiters = self._waiters
-            while waiters:
-                waiter = waiters.pop(0)
-                if not waiter.done():
-                    waiter.set_result(None)
-                    break
+                invocation.set_result(response[0])
 
     # -- connection events -----------------------------------------------------------------------------------------
 
     def connection_closed(self, connection: Connection, error: BaseException) -> None:
-        """Fail or retry every invocation that was waiting on ``connection``."""
+        """Retry or fail every invocation that was waiting on ``connection``."""
         for invocation in [inv for inv in self._pending.values() if inv.connection is connection]:
-            if invocation.pending_response is not None:
+            response = invocation.pending_response
+            if response is not None:
                 # The member answered; only backup acks were missing.
                 self._release(invocation)
-                if not invocation.future.done():
-                    invocation.future.set_result(invocation.pending_response[0])
+                if not invocation.done():
+                    invocation.set_result(response[0])
                 continue
+            self._pending.pop(invocation.correlation_id, None)
             self._retry_or_fail(invocation, error)
 
     def shutdown(self) -> None:
         self._shutdown = True
         error = HazelcastClientNotActiveError("the client is shut down")
-        for invocation in list(self._pending.values()):
+        waiting, self._waiting = self._waiting, deque()
+        for invocation in [*self._pending.values(), *waiting]:
             self._complete_exception(invocation, error)
         for bucket in list(self._slots.values()):
             for invocation in list(bucket):
                 self._complete_exception(invocation, error)
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.cancel()
 
     @property
     def pending_count(self) -> int:

@@ -28,7 +28,8 @@ class PartitionService:
     def __init__(self, serialization: SerializationService) -> None:
         self._serialization = serialization
         self._count = 0
-        self._owners: list[uuid.UUID | None] = []
+        #: Owner of each partition (None while unknown); updated in place, so holders of the list see changes.
+        self.owners: list[uuid.UUID | None] = []
         self._version = -1
         self._source: Connection | None = None
 
@@ -36,8 +37,8 @@ class PartitionService:
 
     def get_partition_owner(self, partition_id: int) -> uuid.UUID | None:
         """UUID of the member owning ``partition_id``, or None when not known yet."""
-        if 0 <= partition_id < len(self._owners):
-            return self._owners[partition_id]
+        if 0 <= partition_id < len(self.owners):
+            return self.owners[partition_id]
         return None
 
     def get_partition_id(self, key: Any) -> int:
@@ -59,14 +60,10 @@ class PartitionService:
         h = self._serialization.partition_hash(data)
         return 0 if h == -2147483648 else abs(h) % count
 
-    def owner_uuid(self, partition_id: int) -> uuid.UUID | None:
-        owners = self._owners
-        return owners[partition_id] if partition_id < len(owners) else None
-
     def check_and_set_partition_count(self, count: int) -> None:
         if self._count == 0:
             self._count = count
-            self._owners = [None] * count
+            self.owners[:] = [None] * count
         elif self._count != count:
             raise IllegalStateError(
                 f"the cluster's partition count changed from {self._count} to {count}; "
@@ -83,13 +80,13 @@ class PartitionService:
             for partition_id in partition_ids:
                 if partition_id < self._count:
                     owners[partition_id] = member_uuid
-        self._owners = owners
+        self.owners[:] = owners
         self._version = version
         self._source = connection
         _logger.debug("partition.table_updated", version=version)
 
     def reset(self) -> None:
         """Forget the table (the cluster restarted); the count stays, as it must not change."""
-        self._owners = [None] * self._count
+        self.owners[:] = [None] * self._count
         self._version = -1
         self._source = None

@@ -394,20 +394,33 @@ def _pack_args(params: list[Param], names: list[str]) -> str:
     return ", ".join(f"*_uuid_parts({n})" if p.type == "UUID" else n for p, n in zip(params, names))
 
 
-def _emit_var_encode(src: _Source, param: Param, value: str, indent: str) -> None:
-    if param.type in ("Data", "byteArray"):
-        encode = f"_o = _enc_bytes(_buf, {value})"
-    elif param.type == "String":
-        encode = f"_o = _enc_bytes(_buf, {value}.encode('utf-8'))"
+def _emit_var_encode(src: _Source, param: Param, value: str, indent: str, last: bool = False) -> None:
+    """Append ``param``'s frames; on the message's ``last`` parameter also set IS_FINAL on its last frame.
+
+    Single-frame types are appended inline (the hot path of every key/value message); other types call their
+    encoder, which returns the offset of its last frame for the IS_FINAL patch.
+    """
+    if param.type in ("Data", "byteArray", "String"):
+        payload = f"{value}.encode('utf-8')" if param.type == "String" else value
+        flags = IS_FINAL if last else 0
+        encode = [f"_p = {payload}", f"_buf += _H(len(_p) + {_HEADER_SIZE}, {flags})", "_buf += _p"]
+        null = [f"_buf += {src.bind(_H(_HEADER_SIZE, IS_NULL | flags), '_null')}"]
     else:
-        encode = f"_o = {src.bind(encoder_for(param.type), '_enc')}(_buf, {value})"
+        encode = [f"_o = {src.bind(encoder_for(param.type), '_enc')}(_buf, {value})"]
+        null = ["_o = len(_buf)", "_buf += _NULL_FRAME"]
+        if last:
+            encode.append(f"_buf[_o + 5] |= {_FINAL_HIGH_BYTE}")
+            null.append(f"_buf[_o + 5] |= {_FINAL_HIGH_BYTE}")
     if param.nullable:
         src.add(f"{indent}if {value} is None:")
-        src.add(f"{indent}    _o = len(_buf); _buf += _NULL_FRAME")
+        for line in null:
+            src.add(f"{indent}    {line}")
         src.add(f"{indent}else:")
-        src.add(f"{indent}    {encode}")
+        for line in encode:
+            src.add(f"{indent}    {line}")
     else:
-        src.add(f"{indent}{encode}")
+        for line in encode:
+            src.add(f"{indent}{line}")
 
 
 def _emit_var_decode(src: _Source, param: Param, target: str, indent: str) -> None:
@@ -534,10 +547,8 @@ def _compile_encoder(
     fixed_args = _pack_args(fixed, [by_param[p] for p in fixed])
     pack_args = f"{initial.size}, {flags}, {message_type}, {header_values}" + (f", {fixed_args}" if fixed else "")
     src.add(f"    {src.bind(initial, '_init')}.pack_into(_buf, 0, {pack_args})")
-    for param in variable:
-        _emit_var_encode(src, param, by_param[param], "    ")
-    if variable:
-        src.add(f"    _buf[_o + 5] |= {_FINAL_HIGH_BYTE}")
+    for index, param in enumerate(variable):
+        _emit_var_encode(src, param, by_param[param], "    ", last=index == len(variable) - 1)
     src.add("    return _buf")
     return src.build(fn_name)
 
