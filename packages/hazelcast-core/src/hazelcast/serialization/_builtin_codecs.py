@@ -72,7 +72,7 @@ def big_integer_to_bytes(value: int) -> bytes:
 def _offset_timezone(offset_seconds: int) -> datetime.timezone:
     # Members send few distinct offsets; building a timezone per value would dominate the decoding cost.
     if offset_seconds == 0:
-        return datetime.timezone.utc
+        return datetime.UTC
     return datetime.timezone(datetime.timedelta(seconds=offset_seconds))
 
 

@@ -24,7 +24,6 @@ class PayloadStructs:
     prefix: str
     """``">"`` or ``"<"``, for formats built at run time (arrays of a given length)."""
     int8: struct.Struct
-    uint8: struct.Struct
     int16: struct.Struct
     uint16: struct.Struct
     int32: struct.Struct
@@ -48,7 +47,6 @@ class PayloadStructs:
             big_endian=big_endian,
             prefix=p,
             int8=struct.Struct(p + "b"),
-            uint8=struct.Struct(p + "B"),
             int16=struct.Struct(p + "h"),
             uint16=struct.Struct(p + "H"),
             int32=struct.Struct(p + "i"),

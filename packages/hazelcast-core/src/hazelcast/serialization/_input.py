@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from hazelcast.serialization._byte_order import BIG_ENDIAN, LITTLE_ENDIAN, PayloadStructs
 from hazelcast.serialization.api import ObjectDataInput
@@ -17,10 +17,14 @@ __all__ = ["BufferObjectDataInput", "input_class"]
 
 _NULL_LENGTH = -1
 
-ObjectReader = Callable[[ObjectDataInput], Any]
+ObjectReader = Callable[["BufferObjectDataInput"], Any]
 """Reads an object's serializer type id and payload (the service's ``read_object``)."""
 
-_Unpack = Callable[[bytes, int], tuple[Any, ...]]
+
+class _UnpackFrom(Protocol):
+    """``struct.Struct.unpack_from`` of a precompiled struct (typed so that it is not taken for a method)."""
+
+    def __call__(self, buffer: bytes, offset: int = 0, /) -> tuple[Any, ...]: ...
 
 
 class BufferObjectDataInput(ObjectDataInput):
@@ -29,14 +33,13 @@ class BufferObjectDataInput(ObjectDataInput):
     __slots__ = ("_buffer", "_pos", "_read_object")
 
     _structs: ClassVar[PayloadStructs]
-    _unpack_int8: ClassVar[_Unpack]
-    _unpack_uint8: ClassVar[_Unpack]
-    _unpack_int16: ClassVar[_Unpack]
-    _unpack_uint16: ClassVar[_Unpack]
-    _unpack_int32: ClassVar[_Unpack]
-    _unpack_int64: ClassVar[_Unpack]
-    _unpack_float32: ClassVar[_Unpack]
-    _unpack_float64: ClassVar[_Unpack]
+    _unpack_int8: ClassVar[_UnpackFrom]
+    _unpack_int16: ClassVar[_UnpackFrom]
+    _unpack_uint16: ClassVar[_UnpackFrom]
+    _unpack_int32: ClassVar[_UnpackFrom]
+    _unpack_int64: ClassVar[_UnpackFrom]
+    _unpack_float32: ClassVar[_UnpackFrom]
+    _unpack_float64: ClassVar[_UnpackFrom]
     _prefix: ClassVar[str]
 
     def __init__(self, buffer: bytes, position: int, read_object: ObjectReader) -> None:
@@ -87,7 +90,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_byte(self) -> int:
         pos = self._pos
         try:
-            value = self._unpack_int8(self._buffer, pos)[0]
+            value: int = self._unpack_int8(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(1, pos) from None
         self._pos = pos + 1
@@ -105,7 +108,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_short(self) -> int:
         pos = self._pos
         try:
-            value = self._unpack_int16(self._buffer, pos)[0]
+            value: int = self._unpack_int16(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(2, pos) from None
         self._pos = pos + 2
@@ -114,7 +117,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_unsigned_short(self) -> int:
         pos = self._pos
         try:
-            value = self._unpack_uint16(self._buffer, pos)[0]
+            value: int = self._unpack_uint16(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(2, pos) from None
         self._pos = pos + 2
@@ -126,7 +129,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_int(self) -> int:
         pos = self._pos
         try:
-            value = self._unpack_int32(self._buffer, pos)[0]
+            value: int = self._unpack_int32(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(4, pos) from None
         self._pos = pos + 4
@@ -135,7 +138,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_long(self) -> int:
         pos = self._pos
         try:
-            value = self._unpack_int64(self._buffer, pos)[0]
+            value: int = self._unpack_int64(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(8, pos) from None
         self._pos = pos + 8
@@ -144,7 +147,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_float(self) -> float:
         pos = self._pos
         try:
-            value = self._unpack_float32(self._buffer, pos)[0]
+            value: float = self._unpack_float32(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(4, pos) from None
         self._pos = pos + 4
@@ -153,7 +156,7 @@ class BufferObjectDataInput(ObjectDataInput):
     def read_double(self) -> float:
         pos = self._pos
         try:
-            value = self._unpack_float64(self._buffer, pos)[0]
+            value: float = self._unpack_float64(self._buffer, pos)[0]
         except struct.error:
             raise self._eof(8, pos) from None
         self._pos = pos + 8
@@ -248,7 +251,6 @@ def _specialise(name: str, structs: PayloadStructs) -> type[BufferObjectDataInpu
         "__doc__": f"``BufferObjectDataInput`` reading a {'big' if structs.big_endian else 'little'}-endian payload.",
         "_structs": structs,
         "_unpack_int8": structs.int8.unpack_from,
-        "_unpack_uint8": structs.uint8.unpack_from,
         "_unpack_int16": structs.int16.unpack_from,
         "_unpack_uint16": structs.uint16.unpack_from,
         "_unpack_int32": structs.int32.unpack_from,

@@ -29,17 +29,23 @@ _murmur = mmh3.hash
 
 def murmur_hash3_x86_32(buffer: bytes, seed: int = MURMUR_SEED) -> int:
     """Standard MurmurHash3 x86 32-bit of ``buffer`` as a signed int32."""
-    return _murmur(buffer, seed, True)
+    result: int = _murmur(buffer, seed, True)
+    return result
 
 
-def partition_hash(data: bytes) -> int:
+def partition_hash(data: bytes | bytearray | memoryview) -> int:
     """Partition hash of a serialized object (``data`` as produced by ``SerializationService.to_data``)."""
     if len(data) < _HEADER_SIZE:
         raise ValueError(f"a serialized object has at least {_HEADER_SIZE} bytes, got {len(data)}")
-    written = _partition_hash_field(data, 0)[0]
+    written: int = _partition_hash_field(data, 0)[0]
     if written:
         return written
-    return _murmur(data[_HEADER_SIZE:], MURMUR_SEED, True)
+    payload = data[_HEADER_SIZE:]
+    if type(payload) is not bytes:
+        # mmh3 hashes only immutable bytes.
+        payload = bytes(payload)
+    murmur: int = _murmur(payload, MURMUR_SEED, True)
+    return murmur
 
 
 def partition_id(hash_: int, partition_count: int) -> int:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import struct
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from hazelcast.config import IntType
 from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
@@ -109,7 +109,8 @@ class SerializationService:
         self._unpack_int32 = structs.int32.unpack_from
 
         factories: dict[int, dict[int, Callable[[], IdentifiedDataSerializable]]] = {}
-        for source in (extra_factories or {}, config.data_serializable_factories):
+        configured_factories = cast(IdsFactories, config.data_serializable_factories)
+        for source in (extra_factories or {}, configured_factories):
             for factory_id, classes in source.items():
                 factories.setdefault(factory_id, {}).update(classes)
         identified = IdentifiedDataSerializer(factories)
@@ -124,7 +125,8 @@ class SerializationService:
         self._custom: dict[type, _WriterEntry] = {}
         self._user_serializers: list[StreamSerializer] = []
         serializers_by_class: dict[Any, StreamSerializer] = {}
-        for python_type, serializer_class in config.custom_serializers.items():
+        custom_serializers = cast("dict[type, type[StreamSerializer]]", config.custom_serializers)
+        for python_type, serializer_class in custom_serializers.items():
             if python_type in self._builtin_encoders:
                 raise IllegalArgumentError(
                     f"a custom serializer cannot replace the built-in serializer of {python_type.__qualname__}"
@@ -134,8 +136,9 @@ class SerializationService:
                 serializer = serializers_by_class[serializer_class] = self._add_user_serializer(serializer_class)
             self._custom[python_type] = (int(serializer.get_type_id()), serializer.write)
         self._global: _WriterEntry | None = None
-        if config.global_serializer is not None:
-            serializer = self._add_user_serializer(config.global_serializer)
+        global_serializer = cast("type[StreamSerializer] | None", config.global_serializer)
+        if global_serializer is not None:
+            serializer = self._add_user_serializer(global_serializer)
             self._global = (int(serializer.get_type_id()), serializer.write)
 
         # Grows with the encoders of other types as they are first seen.
@@ -320,7 +323,7 @@ class SerializationService:
         if count < 0:
             return None, pos
         item_decoder = self._item_decoders.get
-        items = []
+        items: list[Any] = []
         append = items.append
         for _ in range(count):
             type_id = unpack_int32(data, pos)[0]
