@@ -210,3 +210,20 @@ async def test_shutdown_leaves_no_task_or_socket_behind(cluster3: EmbeddedCluste
     await wait_until(lambda: _open_sockets() <= sockets_before, what="client sockets closed")
     with pytest.raises(HazelcastClientNotActiveError):
         await m.get(1)
+
+
+async def test_async_reconnect_mode_fails_calls_fast_while_offline(cluster1: EmbeddedCluster) -> None:
+    from hazelcast.errors import ClientOfflineError
+
+    states: list[str] = []
+    async with running_client(
+        cluster1, reconnect_mode="ASYNC", lifecycle_listeners=[states.append], retry_initial_backoff=0.05
+    ) as client:
+        m = await client.get_map("offline")
+        await cluster1.members[0].kill()
+        await wait_until(lambda: LifecycleState.DISCONNECTED in states, what="DISCONNECTED")
+        with pytest.raises(ClientOfflineError):
+            await asyncio.wait_for(m.put(1, 1), 2)
+        await cluster1.members[0].restart()
+        await wait_until(lambda: states.count(LifecycleState.CONNECTED) == 2, what="reconnected in the background")
+        await m.put(1, 1)

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from hazelcast.config import ReconnectMode
 from hazelcast.errors import (
+    ClientOfflineError,
     HazelcastClientNotActiveError,
     HazelcastError,
     IndeterminateOperationStateError,
@@ -123,6 +125,9 @@ class InvocationService:
         self._backup_timeout = config.operation_backup_timeout
         self._fail_on_indeterminate = config.fail_on_indeterminate_operation_state
         self._max_in_flight = config.max_concurrent_invocations
+        # With async start or asynchronous reconnection the client runs while offline: calls fail at once then
+        # instead of waiting for a connection.
+        self._offline_fails_fast = config.async_start or config.reconnect_mode == ReconnectMode.ASYNC
         self._next_correlation_id = 1
         self._pending: dict[int, Invocation] = {}
         self._slots: dict[int, set[Invocation]] = {}
@@ -199,7 +204,12 @@ class InvocationService:
     def _send(self, invocation: Invocation) -> None:
         connection = self._route(invocation)
         if connection is None:
-            self._retry_or_fail(invocation, TargetDisconnectedError("no connection to the target of the request"))
+            if not self._connections and self._offline_fails_fast and not invocation.pinned:
+                self._complete_exception(
+                    invocation, ClientOfflineError("the client is not connected to the cluster (it is reconnecting)")
+                )
+            else:
+                self._retry_or_fail(invocation, TargetDisconnectedError("no connection to the target of the request"))
             return
         correlation_id = self._next_correlation_id
         self._next_correlation_id = correlation_id + 1

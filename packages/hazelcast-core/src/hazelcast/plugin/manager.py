@@ -11,6 +11,7 @@ import structlog
 from hazelcast.errors import DuplicateServiceError
 from hazelcast.plugin import hookspecs
 from hazelcast.plugin.spec import ClientServiceType, ProxyType
+from hazelcast.proxy import Proxy
 
 __all__ = ["DISABLE_AUTOLOAD_ENV", "ENTRY_POINT_GROUP", "PluginManager"]
 
@@ -33,7 +34,10 @@ class PluginManager:
         if autoload:
             self._pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         for plugin in plugins:
-            self._pm.register(plugin)
+            # A module passed explicitly that an entry point loaded already is the same plugin, not a second one
+            # (pluggy would refuse to register it again).
+            if not self._pm.is_registered(plugin):
+                self._pm.register(plugin)
         self._pm.check_pending()
         _logger.debug("plugin.loaded", plugins=sorted(name for name, _ in self._pm.list_name_plugin()))
         self.proxy_types = self._collect_proxy_types()
@@ -47,7 +51,15 @@ class PluginManager:
         """(plugin name, item) for every item every implementation of ``hook_name`` returned."""
         out = []
         for impl in getattr(self._pm.hook, hook_name).get_hookimpls():
-            for item in impl.function() or ():
+            items = impl.function()
+            if items is None:
+                continue
+            # A lone item instead of a sequence is the likely slip; say so rather than "object is not iterable".
+            if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+                raise TypeError(
+                    f"plugin {impl.plugin_name!r} returned {items!r} from {hook_name}, not a sequence of items"
+                )
+            for item in items:
                 out.append((impl.plugin_name, item))
         return out
 
@@ -58,6 +70,12 @@ class PluginManager:
         for plugin, item in self._results("hazelcast_proxy_types"):
             if not isinstance(item, ProxyType):
                 raise TypeError(f"plugin {plugin!r} returned {item!r} from hazelcast_proxy_types, not a ProxyType")
+            # Checked here so that the mistake shows when the client is built, not at the first get_... call.
+            if not (isinstance(item.proxy_class, type) and issubclass(item.proxy_class, Proxy)):
+                raise TypeError(
+                    f"plugin {plugin!r}: the proxy_class of {item.service_name!r} is {item.proxy_class!r}, "
+                    "not a subclass of hazelcast.proxy.Proxy"
+                )
             if item.service_name in by_service:
                 raise DuplicateServiceError(
                     f"proxy service {item.service_name!r} is provided by both {owners[item.service_name]!r} "
@@ -81,6 +99,11 @@ class PluginManager:
             if not isinstance(item, ClientServiceType):
                 raise TypeError(
                     f"plugin {plugin!r} returned {item!r} from hazelcast_client_services, not a ClientServiceType"
+                )
+            if not callable(item.factory):
+                raise TypeError(
+                    f"plugin {plugin!r}: the factory of client service {item.attribute!r} is {item.factory!r}, "
+                    "not a callable"
                 )
             if item.attribute in by_attribute:
                 raise DuplicateServiceError(
