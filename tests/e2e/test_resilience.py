@@ -227,3 +227,19 @@ async def test_async_reconnect_mode_fails_calls_fast_while_offline(cluster1: Emb
         await cluster1.members[0].restart()
         await wait_until(lambda: states.count(LifecycleState.CONNECTED) == 2, what="reconnected in the background")
         await m.put(1, 1)
+
+
+async def test_non_idempotent_call_made_while_disconnected_waits_for_the_connection(cluster1: EmbeddedCluster) -> None:
+    states: list[str] = []
+    async with running_client(
+        cluster1, lifecycle_listeners=[states.append], retry_initial_backoff=0.05, invocation_retry_pause=0.05
+    ) as client:
+        m = await client.get_map("waits")
+        await cluster1.members[0].kill()
+        await wait_until(lambda: LifecycleState.DISCONNECTED in states, what="DISCONNECTED")
+        put = asyncio.create_task(m.put("k", "v"))  # Map.put is not retryable, but it was never sent
+        await asyncio.sleep(0.2)
+        assert not put.done()
+        await cluster1.members[0].restart()
+        assert await asyncio.wait_for(put, 10) is None
+        assert await m.get("k") == "v"

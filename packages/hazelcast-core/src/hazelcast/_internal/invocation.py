@@ -209,7 +209,10 @@ class InvocationService:
                     invocation, ClientOfflineError("the client is not connected to the cluster (it is reconnecting)")
                 )
             else:
-                self._retry_or_fail(invocation, TargetDisconnectedError("no connection to the target of the request"))
+                # Nothing was sent, so even a non-idempotent request may wait for a connection and go then.
+                self._retry_or_fail(
+                    invocation, TargetDisconnectedError("no connection to the target of the request"), unsent=True
+                )
             return
         correlation_id = self._next_correlation_id
         self._next_correlation_id = correlation_id + 1
@@ -306,10 +309,10 @@ class InvocationService:
             return error.retryable
         return isinstance(error, OSError)
 
-    def _retry_or_fail(self, invocation: Invocation, error: BaseException) -> None:
+    def _retry_or_fail(self, invocation: Invocation, error: BaseException, unsent: bool = False) -> None:
         if invocation.done():
             return
-        if self._is_retryable(invocation, error):
+        if (unsent and not self._shutdown and not invocation.pinned) or self._is_retryable(invocation, error):
             if self.loop.time() + self._retry_pause < invocation.deadline:
                 _logger.debug("invocation.retry", error=repr(error), correlation_id=invocation.correlation_id)
                 self._pending.pop(invocation.correlation_id, None)
