@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import Any, NamedTuple
 
-from hazelcast.protocol.codec import decoder_for, encoder_for
+from hazelcast.protocol.codec import decoder_for, encoder_for, register_custom_factory
 from hazelcast.protocol.frames import IS_FINAL, UNFRAGMENTED, Message
 
-__all__ = ["ERROR_MESSAGE_TYPE", "decode_error", "encode_error"]
+__all__ = ["ERROR_MESSAGE_TYPE", "ErrorHolder", "StackTraceElement", "decode_error", "encode_error"]
 
 ERROR_MESSAGE_TYPE = 0
 _INITIAL = struct.Struct("<iHiqB")
+
+
+class StackTraceElement(NamedTuple):
+    """One frame of a server-side stack trace."""
+
+    class_name: str
+    method_name: str
+    file_name: str | None
+    line_number: int
+
+
+class ErrorHolder(NamedTuple):
+    """One exception of an error response: its protocol code, Java class, message and stack."""
+
+    error_code: int
+    class_name: str
+    message: str | None
+    stack_trace_elements: list[StackTraceElement]
+
+
+register_custom_factory("StackTraceElement", StackTraceElement)
+register_custom_factory("ErrorHolder", ErrorHolder)
 
 
 def encode_error(holders: list[Any]) -> bytearray:

@@ -1,0 +1,50 @@
+"""A pure-Python Hazelcast member for tests and demos, speaking the member side of the client protocol.
+
+Run it in-process::
+
+    from hazelcast.embedded import EmbeddedCluster
+
+    async with EmbeddedCluster(member_count=3, config={"map": {"orders-*": {"backup-count": 2}}}) as cluster:
+        ...  # connect a client to cluster.addresses; cluster.members[1].kill() / .restart() / .suspend()
+
+or as a process: ``python -m hazelcast.embedded --port 5701 --members 3`` (see ``hazelcast.embedded.__main__``).
+Member-side services are pluggy plugins (``hazelcast.embedded.hookspecs``); the Map service is one of them.
+"""
+
+from hazelcast.embedded.cluster import EmbeddedCluster
+from hazelcast.embedded.config import CredentialsConfig, MemberConfig, StructureConfigs
+from hazelcast.embedded.hookspecs import hookimpl
+from hazelcast.embedded.member import EmbeddedMember, MemberState
+from hazelcast.embedded.plugins import (
+    DuplicateConfigSectionError,
+    DuplicateHandlerError,
+    EmbeddedPluginManager,
+    UnknownMessageError,
+)
+from hazelcast.embedded.requests import PENDING, MemberRequest
+from hazelcast.embedded.spec import (
+    MemberServiceSpec,
+    PartitionState,
+    PeriodicTask,
+    StructureConfigSpec,
+)
+
+__all__ = [
+    "PENDING",
+    "CredentialsConfig",
+    "DuplicateConfigSectionError",
+    "DuplicateHandlerError",
+    "EmbeddedCluster",
+    "EmbeddedMember",
+    "EmbeddedPluginManager",
+    "MemberConfig",
+    "MemberRequest",
+    "MemberServiceSpec",
+    "MemberState",
+    "PartitionState",
+    "PeriodicTask",
+    "StructureConfigSpec",
+    "StructureConfigs",
+    "UnknownMessageError",
+    "hookimpl",
+]

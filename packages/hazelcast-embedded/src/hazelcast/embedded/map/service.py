@@ -1,0 +1,414 @@
+"""The member side of IMap: handlers of the Map protocol messages over per-partition record stores.
+
+Key operations run on the partition owner and copy each change into the backup replicas (so the client receives
+backup acknowledgements when it asked for them). Whole-map operations (size, keySet, clear...) visit every partition's
+owner. Expired entries are removed when an operation meets them and by a sweep every
+:data:`EXPIRY_SWEEP_INTERVAL_SECONDS`, on the owner and its backups alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from hazelcast.core import SimpleEntryView
+from hazelcast.embedded.map.records import NEVER, Record, RecordStore
+from hazelcast.embedded.requests import MemberRequest
+from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask, StateKey
+
+if TYPE_CHECKING:
+    from hazelcast.embedded.cluster import EmbeddedCluster
+
+__all__ = ["EXPIRY_SWEEP_INTERVAL_SECONDS", "MAP_SERVICE", "MAP_SERVICE_NAME", "sweep_expired_entries"]
+
+#: The distributed-object service name of maps (``Client.createProxy``/``destroyProxy``).
+MAP_SERVICE_NAME = "hz:impl:mapService"
+EXPIRY_SWEEP_INTERVAL_SECONDS = 1.0
+
+
+def _now() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _owned_store(request: MemberRequest, name: str, create: bool) -> tuple[RecordStore | None, StateKey]:
+    """The owner's store of map ``name`` in the request's partition."""
+    key = (MAP_SERVICE_NAME, name)
+    states = request.member.partitions[request.partition_id]
+    store = states.get(key)
+    if store is None and create:
+        store = states[key] = RecordStore(name, request.cluster.structure_configs.lookup("map", name))
+    return store, key  # type: ignore[return-value]
+
+
+def _partition_store(
+    cluster: EmbeddedCluster, partition_id: int, name: str, create: bool
+) -> tuple[RecordStore | None, StateKey]:
+    key = (MAP_SERVICE_NAME, name)
+    states = cluster.owners[partition_id].partitions[partition_id]
+    store = states.get(key)
+    if store is None and create:
+        store = states[key] = RecordStore(name, cluster.structure_configs.lookup("map", name))
+    return store, key  # type: ignore[return-value]
+
+
+def _expire(cluster: EmbeddedCluster, partition_id: int, store: RecordStore, key: StateKey, keys: list[bytes]) -> None:
+    store.remove_keys(keys)
+    if store.backup_count:
+        cluster.apply_to_backups(partition_id, store, key, lambda backup: backup.remove_keys(keys))
+
+
+def _live(
+    cluster: EmbeddedCluster, partition_id: int, store: RecordStore, state_key: StateKey, key: bytes, now: int
+) -> Record | None:
+    """The entry for ``key`` if it exists and has not expired; an expired one is removed on the way."""
+    record = store.records.get(key)
+    if record is not None and record.expiration_time <= now:
+        _expire(cluster, partition_id, store, state_key, [key])
+        return None
+    return record
+
+
+def _backup_record(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes, record: Record) -> None:
+    if store.backup_count:
+        request.backup(store, state_key, lambda backup: backup.set_record(key, record.copy()))
+
+
+def _backup_removal(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes) -> None:
+    if store.backup_count:
+        request.backup(store, state_key, lambda backup: backup.records.pop(key, None))
+
+
+# -- writes ---------------------------------------------------------------------------------------------------------
+
+
+def _put(request: MemberRequest, ttl: int, max_idle: int, only_if_absent: bool = False) -> bytes | None:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, True)
+    assert store is not None
+    now = _now()
+    current = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    if current is not None:
+        if only_if_absent:
+            return current.value
+        old_value: bytes | None = current.value
+    else:
+        old_value = None
+    record = store.put(params.key, params.value, now, store.ttl_for(ttl), store.max_idle_for(max_idle))
+    _backup_record(request, store, state_key, params.key, record)
+    return old_value
+
+
+def map_put(request: MemberRequest) -> bytes | None:
+    return _put(request, request.params.ttl, -1)
+
+
+def map_put_with_max_idle(request: MemberRequest) -> bytes | None:
+    return _put(request, request.params.ttl, request.params.max_idle)
+
+
+def map_set(request: MemberRequest) -> None:
+    _put(request, request.params.ttl, -1)
+
+
+def map_set_with_max_idle(request: MemberRequest) -> None:
+    _put(request, request.params.ttl, request.params.max_idle)
+
+
+def map_try_put(request: MemberRequest) -> bool:
+    # Without locks there is nothing to wait for: the put always succeeds within the timeout.
+    _put(request, -1, -1)
+    return True
+
+
+def map_put_if_absent(request: MemberRequest) -> bytes | None:
+    return _put(request, request.params.ttl, -1, only_if_absent=True)
+
+
+def map_put_if_absent_with_max_idle(request: MemberRequest) -> bytes | None:
+    return _put(request, request.params.ttl, request.params.max_idle, only_if_absent=True)
+
+
+def map_replace(request: MemberRequest) -> bytes | None:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return None
+    now = _now()
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    if record is None:
+        return None
+    old_value = record.value
+    store.update_value(record, params.value, now)
+    _backup_record(request, store, state_key, params.key, record)
+    return old_value
+
+
+def map_replace_if_same(request: MemberRequest) -> bool:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return False
+    now = _now()
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    if record is None or record.value != params.test_value:
+        return False
+    store.update_value(record, params.value, now)
+    _backup_record(request, store, state_key, params.key, record)
+    return True
+
+
+def _remove(request: MemberRequest, expected: bytes | None = None) -> Record | None:
+    """Remove the entry (only if its value is ``expected``, when given); the removed record or None."""
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return None
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, _now())
+    if record is None or (expected is not None and record.value != expected):
+        return None
+    del store.records[params.key]
+    _backup_removal(request, store, state_key, params.key)
+    return record
+
+
+def map_remove(request: MemberRequest) -> bytes | None:
+    record = _remove(request)
+    return None if record is None else record.value
+
+
+def map_delete(request: MemberRequest) -> bool:
+    return _remove(request) is not None
+
+
+def map_remove_if_same(request: MemberRequest) -> bool:
+    return _remove(request, expected=request.params.value) is not None
+
+
+def map_set_ttl(request: MemberRequest) -> bool:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return False
+    now = _now()
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    if record is None:
+        return False
+    store.set_ttl(record, store.ttl_for(params.ttl), now)
+    _backup_record(request, store, state_key, params.key, record)
+    return True
+
+
+def _group_by_partition(request: MemberRequest, items: list[Any], key_of: Any) -> dict[int, list[Any]]:
+    """Items of a multi-key request per partition: the header's partition when the client grouped them already."""
+    if request.partition_id >= 0:
+        return {request.partition_id: items}
+    groups: dict[int, list[Any]] = {}
+    partition_of = request.cluster.partition_id
+    for item in items:
+        groups.setdefault(partition_of(key_of(item)), []).append(item)
+    return groups
+
+
+def map_put_all(request: MemberRequest) -> None:
+    params = request.params
+    cluster = request.cluster
+    now = _now()
+    for partition_id, entries in _group_by_partition(request, params.entries, lambda entry: entry[0]).items():
+        store, state_key = _partition_store(cluster, partition_id, params.name, True)
+        assert store is not None
+        ttl, max_idle = store.default_ttl, store.default_max_idle
+        written = [(key, store.put(key, value, now, ttl, max_idle)) for key, value in entries]
+        if store.backup_count:
+
+            def apply(backup: RecordStore, written: list[tuple[bytes, Record]] = written) -> None:
+                for key, record in written:
+                    backup.set_record(key, record.copy())
+
+            request.backup(store, state_key, apply, partition_id=partition_id)
+
+
+# -- reads ----------------------------------------------------------------------------------------------------------
+
+
+def map_get(request: MemberRequest) -> bytes | None:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return None
+    now = _now()
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    if record is None:
+        return None
+    store.touch(record, now)
+    return record.value
+
+
+def map_contains_key(request: MemberRequest) -> bool:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return False
+    return _live(request.cluster, request.partition_id, store, state_key, params.key, _now()) is not None
+
+
+def map_get_all(request: MemberRequest) -> list[tuple[bytes, bytes]]:
+    params = request.params
+    cluster = request.cluster
+    now = _now()
+    found: list[tuple[bytes, bytes]] = []
+    for partition_id, keys in _group_by_partition(request, params.keys, lambda key: key).items():
+        store, state_key = _partition_store(cluster, partition_id, params.name, False)
+        if store is None:
+            continue
+        for key in keys:
+            record = _live(cluster, partition_id, store, state_key, key, now)
+            if record is not None:
+                store.touch(record, now)
+                found.append((key, record.value))
+    return found
+
+
+def map_get_entry_view(request: MemberRequest) -> tuple[SimpleEntryView | None, int]:
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return None, -1
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, _now())
+    if record is None:
+        return None, -1
+    max_idle = record.max_idle if record.max_idle > 0 else NEVER
+    view = SimpleEntryView(
+        key=params.key,
+        value=record.value,
+        cost=len(params.key) + len(record.value),
+        creation_time=record.creation_time,
+        expiration_time=record.expiration_time,
+        hits=record.hits if store.stats_enabled else 0,
+        last_access_time=record.last_access_time if store.stats_enabled else 0,
+        last_stored_time=0,
+        last_update_time=record.last_update_time,
+        version=record.version,
+        ttl=record.ttl if record.ttl > 0 else NEVER,
+        max_idle=max_idle,
+    )
+    return view, max_idle
+
+
+# -- whole-map operations -------------------------------------------------------------------------------------------
+
+
+def _stores(request: MemberRequest, name: str) -> Iterator[tuple[int, RecordStore]]:
+    """Every partition owner's store of map ``name``, with expired entries already removed."""
+    cluster = request.cluster
+    state_key = (MAP_SERVICE_NAME, name)
+    now = _now()
+    for partition_id, store in list(cluster.owned_states(state_key)):
+        if store.may_expire:
+            expired = store.expired_keys(now)
+            if expired:
+                _expire(cluster, partition_id, store, state_key, expired)
+        yield partition_id, store
+
+
+def map_size(request: MemberRequest) -> int:
+    return sum(len(store.records) for _, store in _stores(request, request.params))
+
+
+def map_is_empty(request: MemberRequest) -> bool:
+    return not any(store.records for _, store in _stores(request, request.params))
+
+
+def map_contains_value(request: MemberRequest) -> bool:
+    params = request.params
+    value = params.value
+    return any(
+        record.value == value for _, store in _stores(request, params.name) for record in store.records.values()
+    )
+
+
+def map_key_set(request: MemberRequest) -> list[bytes]:
+    return [key for _, store in _stores(request, request.params) for key in store.records]
+
+
+def map_values(request: MemberRequest) -> list[bytes]:
+    return [record.value for _, store in _stores(request, request.params) for record in store.records.values()]
+
+
+def map_entry_set(request: MemberRequest) -> list[tuple[bytes, bytes]]:
+    return [
+        (key, record.value)
+        for _, store in _stores(request, request.params)
+        for key, record in store.records.items()
+    ]
+
+
+def map_clear(request: MemberRequest) -> None:
+    cluster = request.cluster
+    state_key = (MAP_SERVICE_NAME, request.params)
+    for partition_id, store in _stores(request, request.params):
+        if store.records:
+            store.records.clear()
+            if store.backup_count:
+                cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.records.clear())
+
+
+def map_flush(request: MemberRequest) -> None:
+    """Maps without a MapStore have nothing to flush."""
+
+
+# -- expiry sweep ---------------------------------------------------------------------------------------------------
+
+
+def sweep_expired_entries(cluster: EmbeddedCluster) -> None:
+    """Remove every expired entry from every owner (and its backups); suspended owners are left alone."""
+    now = _now()
+    for partition_id, owner in enumerate(cluster.owners):
+        if owner.suspended:
+            continue
+        for state_key, store in list(owner.partitions[partition_id].items()):
+            if state_key[0] != MAP_SERVICE_NAME or not store.may_expire:  # type: ignore[attr-defined]
+                continue
+            expired = store.expired_keys(now)  # type: ignore[attr-defined]
+            if expired:
+                _expire(cluster, partition_id, store, state_key, expired)  # type: ignore[arg-type]
+
+
+MAP_SERVICE = MemberServiceSpec(
+    name="Map",
+    handlers={
+        "Map.put": map_put,
+        "Map.get": map_get,
+        "Map.set": map_set,
+        "Map.remove": map_remove,
+        "Map.delete": map_delete,
+        "Map.containsKey": map_contains_key,
+        "Map.containsValue": map_contains_value,
+        "Map.putAll": map_put_all,
+        "Map.getAll": map_get_all,
+        "Map.putIfAbsent": map_put_if_absent,
+        "Map.replace": map_replace,
+        "Map.replaceIfSame": map_replace_if_same,
+        "Map.removeIfSame": map_remove_if_same,
+        "Map.size": map_size,
+        "Map.isEmpty": map_is_empty,
+        "Map.clear": map_clear,
+        "Map.keySet": map_key_set,
+        "Map.values": map_values,
+        "Map.entrySet": map_entry_set,
+        "Map.getEntryView": map_get_entry_view,
+        "Map.setTtl": map_set_ttl,
+        "Map.evict": map_delete,
+        "Map.evictAll": map_clear,
+        "Map.flush": map_flush,
+        "Map.putTransient": map_set,
+        "Map.putTransientWithMaxIdle": map_set_with_max_idle,
+        "Map.tryPut": map_try_put,
+        "Map.tryRemove": map_delete,
+        "Map.putWithMaxIdle": map_put_with_max_idle,
+        "Map.putIfAbsentWithMaxIdle": map_put_if_absent_with_max_idle,
+        "Map.setWithMaxIdle": map_set_with_max_idle,
+    },
+    object_service_names=(MAP_SERVICE_NAME,),
+    periodic_tasks=(PeriodicTask("map.expiry", EXPIRY_SWEEP_INTERVAL_SECONDS, sweep_expired_entries),),
+)

@@ -1,0 +1,97 @@
+"""What member-side plugins hand to the embedded member: services, their handlers and their configuration sections.
+
+A *service* answers the protocol messages of one protocol service (``"Map"``, ``"Queue"``...). Its handlers are plain
+synchronous functions ``handler(request) -> response`` called on the event loop for every request of their message
+type; see :class:`~hazelcast.embedded.requests.MemberRequest` for what a handler may do and return.
+
+Partitioned data lives in per-member *partition containers*, one per partition, keyed by
+``(service name, object name)`` (for example ``("hz:impl:mapService", "orders")``). The cluster copies these states
+when partitions move and drops them when a distributed object is destroyed, so every state object implements
+:class:`PartitionState`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+if TYPE_CHECKING:
+    from hazelcast.embedded.cluster import EmbeddedCluster
+    from hazelcast.embedded.requests import MemberRequest
+
+__all__ = [
+    "Handler",
+    "MemberServiceSpec",
+    "PartitionState",
+    "PeriodicTask",
+    "StateKey",
+    "StructureConfigSpec",
+]
+
+#: Handles one request on the event loop; returns the response parameters (see ``MemberRequest``).
+Handler: TypeAlias = "Callable[[MemberRequest], Any]"
+#: ``(service name, object name)``: where a distributed object's state sits in a partition container.
+StateKey: TypeAlias = tuple[str, str]
+
+
+class PartitionState(Protocol):
+    """The state one distributed object keeps in one partition of one member.
+
+    ``backup_count`` says on how many backup replicas the state lives (0 = owner only); the cluster copies the state to
+    replica ``i`` only when ``i <= backup_count``.
+    """
+
+    backup_count: int
+
+    def copy(self) -> PartitionState:
+        """A deep copy, given to a member that becomes a replica of the partition."""
+        ...
+
+    def new_backup(self) -> PartitionState:
+        """An empty state with the same settings, for a backup replica that does not hold one yet."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicTask:
+    """Work a service wants done every ``interval`` seconds while the cluster runs (expiry sweeps...).
+
+    ``run`` is called on the event loop with the cluster; an exception is logged and the task keeps its schedule.
+    """
+
+    name: str
+    interval: float
+    run: Callable[[EmbeddedCluster], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberServiceSpec:
+    """A member-side service: the handlers of its protocol messages and what the cluster must know about it.
+
+    ``name`` is the protocol service (``"Map"``); ``handlers`` maps protocol method names (``"Map.put"``) to handlers.
+    ``object_service_names`` are the distributed-object service names (``"hz:impl:mapService"``) that
+    ``Client.createProxy`` may name for this service. ``destroy_object(cluster, service_name, object_name)`` is
+    called when such an object is destroyed, after the cluster dropped its partition states, for any state the service
+    keeps elsewhere.
+    """
+
+    name: str
+    handlers: Mapping[str, Handler]
+    object_service_names: tuple[str, ...] = ()
+    destroy_object: Callable[[EmbeddedCluster, str, str], None] | None = None
+    periodic_tasks: tuple[PeriodicTask, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StructureConfigSpec:
+    """A per-data-structure configuration section, such as ``map``.
+
+    ``settings_type`` is a dataclass whose fields all have defaults; the member config holds, under ``section``, a
+    mapping from object-name patterns (``"default"``, ``"orders-*"``, exact names) to settings, written with either
+    hyphenated keys as in a Hazelcast member's YAML (``time-to-live-seconds``) or the field names. A field named
+    ``backup_count`` takes part in sizing the partition table's replica count.
+    """
+
+    section: str
+    settings_type: type[Any]
