@@ -86,6 +86,7 @@ class HazelcastClient:
         self._partitions = PartitionService(self._serialization)
         self._cluster = ClusterService(loop, self._callbacks)
         self._cluster.smart_routing = config.smart_routing
+        self._cluster.use_public_ip = config.use_public_ip
         self._connections = ConnectionManager(config, loop, self._invocations, self._lifecycle, self._uuid, self._name)
         self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
         self._cluster_view = ClusterViewListener(loop, self._invocations, self._cluster, self._partitions)
@@ -165,7 +166,9 @@ class HazelcastClient:
     async def _connect_to_all_members(self) -> None:
         members = self._cluster.get_members()
         connected = self._connections.connections
-        pending = [self._connections.get_or_connect(m.address) for m in members if m.uuid not in connected]
+        pending = [
+            self._connections.get_or_connect(self._cluster.address_of(m)) for m in members if m.uuid not in connected
+        ]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hazelcast._internal.callbacks import CallbackRunner
-from hazelcast.core import Address, MemberInfo
+from hazelcast.core import Address, MemberInfo, ProtocolType
 
 if TYPE_CHECKING:
     from hazelcast._internal.connection import ConnectionManager
@@ -36,6 +36,8 @@ class ClusterService:
         self._initial_list = loop.create_future()
         self.connection_manager: ConnectionManager | None = None
         self.smart_routing = True
+        #: Connect to the members' public addresses (members behind NAT, in the cloud, ...).
+        self.use_public_ip = False
 
     # -- public API ------------------------------------------------------------------------------------------------
 
@@ -73,7 +75,15 @@ class ClusterService:
         return self._members.get(member_uuid)
 
     def member_addresses(self) -> list[Address]:
-        return [member.address for member in self._members.values()]
+        return [self.address_of(member) for member in self._members.values()]
+
+    def address_of(self, member: MemberInfo) -> Address:
+        """Where to connect to ``member``: its public client address when ``use_public_ip`` is set and it has one."""
+        if self.use_public_ip:
+            for qualifier, address in (member.address_map or {}).items():
+                if int(qualifier.type) == ProtocolType.CLIENT and qualifier.identifier == "public":
+                    return address
+        return member.address
 
     async def wait_initial_member_list(self, timeout: float | None) -> None:
         async with asyncio.timeout(timeout):
@@ -98,7 +108,7 @@ class ClusterService:
                     self._callbacks.run("membership.removed", removed_fn, member)
         for member in added:
             if manager is not None and self.smart_routing:
-                manager.connect_to_member(member.address)
+                manager.connect_to_member(self.address_of(member))
             for added_fn, _removed_fn in list(self._listeners.values()):
                 if added_fn is not None:
                     self._callbacks.run("membership.added", added_fn, member)

@@ -375,7 +375,7 @@ class ConnectionManager:
         common = (self.client_uuid, CLIENT_TYPE, _SERIALIZATION_VERSION, CLIENT_VERSION, self.client_name,
                   list(config.labels), routing_mode, False)
         if config.token_provider is not None:
-            token = config.token_provider.token()
+            token = config.token_provider.token(connection.address)
             request = _AUTHENTICATION_CUSTOM.encode_request(config.cluster_name, bytes(token), *common)
             decoder = _AUTHENTICATION_CUSTOM.decode_response
         else:
