@@ -18,6 +18,7 @@ from hazelcast._internal.lifecycle import LifecycleService, LifecycleState
 from hazelcast._internal.listener import ClusterViewListener, ListenerService
 from hazelcast._internal.partition import PartitionService
 from hazelcast._internal.proxy_manager import ProxyManager
+from hazelcast._internal.statistics import StatisticsService
 from hazelcast.config import Config
 from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
 from hazelcast.errors import HazelcastClientNotActiveError, PluginNotInstalledError
@@ -91,6 +92,7 @@ class HazelcastClient:
         self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
         self._cluster_view = ClusterViewListener(loop, self._invocations, self._cluster, self._partitions)
         self._proxies = ProxyManager(self._plugins)
+        self._statistics = StatisticsService(config, self._connections, self._invocations)
         self._wire()
         self._context = ProxyContext(
             config=config,
@@ -162,6 +164,7 @@ class HazelcastClient:
             raise
         self._lifecycle.fire(LifecycleState.STARTED)
         _logger.info("client.started", client=self._name)
+        self._statistics.start()
 
     async def _connect_to_all_members(self) -> None:
         members = self._cluster.get_members()
@@ -179,6 +182,7 @@ class HazelcastClient:
         await self._close(fire_states=True)
 
     async def _close(self, fire_states: bool) -> None:
+        await self._statistics.shutdown()
         if fire_states:
             self._lifecycle.fire(LifecycleState.SHUTTING_DOWN)
         else:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hazelcast.errors import ClientOfflineError, IllegalStateError
+from hazelcast.serialization.hashing import data_partition_id
 
 if TYPE_CHECKING:
     from hazelcast._internal.connection import Connection
@@ -55,10 +56,7 @@ class PartitionService:
 
     def partition_id_of_data(self, data: bytes) -> int:
         count = self._count
-        if count == 0:
-            return -1
-        h = self._serialization.partition_hash(data)
-        return 0 if h == -2147483648 else abs(h) % count
+        return data_partition_id(data, count) if count else -1
 
     def check_and_set_partition_count(self, count: int) -> None:
         if self._count == 0:

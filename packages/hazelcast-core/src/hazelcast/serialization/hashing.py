@@ -16,7 +16,7 @@ import struct
 
 import mmh3
 
-__all__ = ["MURMUR_SEED", "murmur_hash3_x86_32", "partition_hash", "partition_id"]
+__all__ = ["MURMUR_SEED", "data_partition_id", "murmur_hash3_x86_32", "partition_hash", "partition_id"]
 
 MURMUR_SEED = 0x01000193
 """Seed the member uses for partition hashing (``HashUtil.DEFAULT_MURMUR_SEED``)."""
@@ -50,6 +50,17 @@ def partition_hash(data: bytes | bytearray | memoryview) -> int:
 
 def partition_id(hash_: int, partition_count: int) -> int:
     """Partition that owns a key with partition hash ``hash_`` in a cluster of ``partition_count`` partitions."""
+    if hash_ == _INT32_MIN:
+        return 0
+    return abs(hash_) % partition_count
+
+
+def data_partition_id(data: bytes, partition_count: int) -> int:
+    """``partition_id(partition_hash(data), partition_count)`` in one step, for the request path.
+
+    ``data`` must be ``bytes`` of at least 8 bytes, as ``SerializationService.to_data`` makes for any non-None object.
+    """
+    hash_: int = _partition_hash_field(data, 0)[0] or _murmur(data[_HEADER_SIZE:], MURMUR_SEED, True)
     if hash_ == _INT32_MIN:
         return 0
     return abs(hash_) % partition_count
