@@ -243,3 +243,26 @@ async def test_non_idempotent_call_made_while_disconnected_waits_for_the_connect
         await cluster1.members[0].restart()
         assert await asyncio.wait_for(put, 10) is None
         assert await m.get("k") == "v"
+
+
+async def test_pings_keep_an_idle_connection_alive(cluster1: EmbeddedCluster) -> None:
+    states: list[str] = []
+    async with running_client(
+        cluster1, heartbeat_interval=0.1, heartbeat_timeout=0.5, lifecycle_listeners=[states.append]
+    ) as client:
+        # Nothing but the heartbeat's pings crosses the connection for three heartbeat timeouts.
+        await asyncio.sleep(1.5)
+        assert LifecycleState.DISCONNECTED not in states
+        (connection,) = client._connections.connections.values()
+        assert asyncio.get_running_loop().time() - connection.last_read < 0.5
+
+
+async def test_concurrent_first_requests_for_a_proxy_share_one_creation(cluster1: EmbeddedCluster) -> None:
+    created: list[str] = []
+    async with running_client(cluster1) as client:
+        await client.add_distributed_object_listener(lambda event: created.append(event.event_type))
+        proxies = await asyncio.gather(*(client.get_map("shared") for _ in range(20)))
+        assert all(proxy is proxies[0] for proxy in proxies)
+        await wait_until(lambda: created == ["CREATED"], what="one CREATED event")
+        await asyncio.sleep(0.1)
+        assert created == ["CREATED"]

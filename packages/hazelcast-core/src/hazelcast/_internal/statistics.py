@@ -261,7 +261,7 @@ class StatisticsService:
     def __init__(
         self, config: Config, connection_manager: ConnectionManager, invocation_service: InvocationService
     ) -> None:
-        self._enabled = False
+        self._enabled = bool(config.statistics_enabled)
         self._period = float(config.statistics_period)
         self._principal = config.creds_username
         self._connections = connection_manager
