@@ -179,14 +179,9 @@ def test_format_attributes() -> None:
 # -- the service, with fakes for the connection manager and the invocation service ---------------------------------
 
 
-class _FakeTransport:
-    def get_extra_info(self, name: str) -> Any:
-        return ("10.1.2.3", 54321) if name == "sockname" else None
-
-
 class _FakeConnection:
     def __init__(self) -> None:
-        self._transport = _FakeTransport()
+        self.local_address = "10.1.2.3:54321"
         self.live = True
 
 

@@ -141,6 +141,13 @@ class Connection(asyncio.Protocol):
             reason = self.close_reason or (f"connection lost: {exc!r}" if exc else "closed by the member")
             self._manager.on_connection_closed(self, reason, exc)
 
+    @property
+    def local_address(self) -> str:
+        """``host:port`` of this end of the connection ("" before it is established)."""
+        transport = self._transport
+        sockname = transport.get_extra_info("sockname") if transport is not None else None
+        return f"{sockname[0]}:{sockname[1]}" if sockname else ""
+
     def pause_writing(self) -> None:
         self._write_paused = True
 

@@ -241,15 +241,6 @@ class _ConnectionInfo:
     local_address: str
 
 
-def _local_address(connection: Connection) -> str:
-    # Connection keeps its transport private and exposes no local address; read it once, when it is added.
-    transport = connection._transport
-    sockname = transport.get_extra_info("sockname") if transport is not None else None
-    if not sockname:
-        return ""
-    return f"{sockname[0]}:{sockname[1]}"
-
-
 class StatisticsService:
     """Sends ``Client.statistics`` every ``statistics_period`` seconds while the client runs, if enabled.
 
@@ -330,7 +321,7 @@ class StatisticsService:
                 _logger.debug("statistics.send_failed", error=repr(exc))
 
     def _connection_added(self, connection: Connection) -> None:
-        self._connection_info[connection] = _ConnectionInfo(_millis(time.time()), _local_address(connection))
+        self._connection_info[connection] = _ConnectionInfo(_millis(time.time()), connection.local_address)
 
     # -- collecting ----------------------------------------------------------------------------------------------------
 
@@ -359,7 +350,7 @@ class StatisticsService:
         timestamp = _millis(time.time())
         info = self._connection_info.get(connection)
         if info is None:
-            info = self._connection_info[connection] = _ConnectionInfo(timestamp, _local_address(connection))
+            info = self._connection_info[connection] = _ConnectionInfo(timestamp, connection.local_address)
         attributes: list[tuple[str, object]] = [
             ("lastStatisticsCollectionTime", timestamp),
             ("enterprise", False),
