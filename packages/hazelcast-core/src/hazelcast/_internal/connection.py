@@ -159,10 +159,16 @@ class Connection(asyncio.Protocol):
     # -- writing ------------------------------------------------------------------------------------------------------
 
     def write(self, buffer: bytes | bytearray) -> None:
-        self._queue.append(buffer)
         if not self._flush_scheduled:
+            if self._invocations.in_flight <= 1 and self.live and not self._write_paused and not self._queue:
+                # A lone request (nothing else in flight) goes out at once: deferring it would only cost a loop
+                # iteration. Under load, writes of one iteration are gathered into one.
+                self._transport.write(buffer)  # type: ignore[union-attr]
+                self.last_write = self._loop.time()
+                return
             self._flush_scheduled = True
             self._loop.call_soon(self._flush)
+        self._queue.append(buffer)
 
     def _flush(self) -> None:
         self._flush_scheduled = False

@@ -428,5 +428,10 @@ class InvocationService:
                 self._complete_exception(invocation, error)
 
     @property
+    def in_flight(self) -> int:
+        """Invocations admitted and not yet finished."""
+        return self._in_flight
+
+    @property
     def pending_count(self) -> int:
         return len(self._pending)
