@@ -252,7 +252,6 @@ class ConnectionManager:
         self._ssl_context = make_ssl_context_for(config) if config.ssl_enabled else None
         self._shutdown = False
         self.cluster_id: uuid.UUID | None = None
-        self.partition_count: int | None = None
         self.on_connection_added: list[Callable[[Connection], None]] = []
         self.on_connection_removed: list[Callable[[Connection], None]] = []
         #: Set by the partition service: applies the partition count of an authentication response.
@@ -352,7 +351,12 @@ class ConnectionManager:
             return
         task = self.loop.create_task(self.get_or_connect(address))
         self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _logger.warning("connection.member_connect_failed", error=repr(task.exception()))
 
     async def _open(self, address: Address) -> Connection | None:
         connection_id = self._next_connection_id
@@ -371,9 +375,8 @@ class ConnectionManager:
             async with asyncio.timeout(timeout):
                 response = await self._authenticate(connection)
         except (OSError, TimeoutError, HazelcastError, FramingError) as exc:
-            if isinstance(exc, (AuthenticationError, ClientNotAllowedInClusterError)) or (
-                isinstance(exc, IllegalStateError) and "partition count" in str(exc)
-            ):
+            if isinstance(exc, (AuthenticationError, ClientNotAllowedInClusterError, IllegalStateError)):
+                # The member answered and refused: trying again will not help.
                 raise
             _logger.info("connection.open_failed", address=str(address), error=repr(exc))
             for connection in [c for c in self._connection_list if c.connection_id == connection_id]:
