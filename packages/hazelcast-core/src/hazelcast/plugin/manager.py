@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 import pluggy
@@ -10,6 +9,7 @@ import structlog
 
 from hazelcast.errors import DuplicateServiceError
 from hazelcast.plugin import hookspecs
+from hazelcast.plugin.loading import hook_items, load_plugin_manager
 from hazelcast.plugin.spec import ClientServiceType, ProxyType
 from hazelcast.proxy import Proxy
 
@@ -27,18 +27,9 @@ class PluginManager:
     """One per client: a pluggy manager plus typed, validated views of the hooks' results."""
 
     def __init__(self, plugins: Iterable[object] = (), autoload: bool | None = None) -> None:
-        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-        self._pm.add_hookspecs(hookspecs)
-        if autoload is None:
-            autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
-        if autoload:
-            self._pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        for plugin in plugins:
-            # A module passed explicitly that an entry point loaded already is the same plugin, not a second one
-            # (pluggy would refuse to register it again).
-            if not self._pm.is_registered(plugin):
-                self._pm.register(plugin)
-        self._pm.check_pending()
+        self._pm = load_plugin_manager(
+            hookspecs.PROJECT_NAME, hookspecs, ENTRY_POINT_GROUP, DISABLE_AUTOLOAD_ENV, plugins, autoload
+        )
         _logger.debug("plugin.loaded", plugins=sorted(name for name, _ in self._pm.list_name_plugin()))
         self.proxy_types = self._collect_proxy_types()
         self.client_services = self._collect_client_services()
@@ -48,20 +39,7 @@ class PluginManager:
         return self._pm
 
     def _results(self, hook_name: str) -> list[tuple[str, object]]:
-        """(plugin name, item) for every item every implementation of ``hook_name`` returned."""
-        out = []
-        for impl in getattr(self._pm.hook, hook_name).get_hookimpls():
-            items = impl.function()
-            if items is None:
-                continue
-            # A lone item instead of a sequence is the likely slip; say so rather than "object is not iterable".
-            if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
-                raise TypeError(
-                    f"plugin {impl.plugin_name!r} returned {items!r} from {hook_name}, not a sequence of items"
-                )
-            for item in items:
-                out.append((impl.plugin_name, item))
-        return out
+        return hook_items(self._pm, hook_name)
 
     def _collect_proxy_types(self) -> dict[str, ProxyType]:
         by_service: dict[str, ProxyType] = {}

@@ -6,9 +6,7 @@ process never share plugin state.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from types import ModuleType
 
 import pluggy
 import structlog
@@ -16,6 +14,7 @@ import structlog
 from hazelcast.embedded import hookspecs
 from hazelcast.embedded.spec import Handler, MemberServiceSpec, StructureConfigSpec
 from hazelcast.errors import HazelcastPluginError
+from hazelcast.plugin.loading import hook_items, load_plugin_manager
 from hazelcast.protocol import MethodCodec, method
 
 __all__ = [
@@ -61,19 +60,9 @@ class EmbeddedPluginManager:
         autoload: bool | None = None,
         builtin: Iterable[object] = (),
     ) -> None:
-        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-        self._pm.add_hookspecs(hookspecs)
-        for plugin in builtin:
-            self._pm.register(plugin)
-        if autoload is None:
-            autoload = not os.environ.get(DISABLE_AUTOLOAD_ENV)
-        if autoload:
-            self._pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        for plugin in plugins:
-            # A module given explicitly that an entry point already loaded is the same plugin, not a duplicate.
-            if not self._pm.is_registered(plugin):
-                self._pm.register(plugin, name=_plugin_name(plugin))
-        self._pm.check_pending()
+        self._pm = load_plugin_manager(
+            hookspecs.PROJECT_NAME, hookspecs, ENTRY_POINT_GROUP, DISABLE_AUTOLOAD_ENV, plugins, autoload, builtin
+        )
         _logger.debug("member.plugins.loaded", plugins=sorted(name for name, _ in self._pm.list_name_plugin()))
         self.services: tuple[MemberServiceSpec, ...] = self._collect_services()
         self.handlers: dict[str, tuple[MethodCodec, Handler, MemberServiceSpec]] = self._collect_handlers()
@@ -85,12 +74,7 @@ class EmbeddedPluginManager:
         return self._pm
 
     def _results(self, hook_name: str) -> list[tuple[str, object]]:
-        """(plugin name, item) for every item that every implementation of ``hook_name`` returned."""
-        out = []
-        for impl in getattr(self._pm.hook, hook_name).get_hookimpls():
-            for item in impl.function() or ():
-                out.append((impl.plugin_name, item))
-        return out
+        return hook_items(self._pm, hook_name)
 
     def _collect_services(self) -> tuple[MemberServiceSpec, ...]:
         services = []
@@ -151,8 +135,3 @@ class EmbeddedPluginManager:
                     )
                 by_name[object_service] = service
         return by_name
-
-
-def _plugin_name(plugin: object) -> str | None:
-    # Modules register under their import name, so the same module given twice is recognised.
-    return plugin.__name__ if isinstance(plugin, ModuleType) else None
