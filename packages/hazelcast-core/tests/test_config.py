@@ -78,7 +78,7 @@ def _listener(*_: Any) -> None: ...
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# Defaults: the official client's (5.7.0), written out here, plus max_concurrent_invocations.
+# Defaults: the official client's (5.7.0), written out here, plus max_concurrent_invocations and pickle_enabled.
 
 EXPECTED_DEFAULTS: dict[str, Any] = {
     "cluster_members": [],
@@ -114,6 +114,7 @@ EXPECTED_DEFAULTS: dict[str, Any] = {
     "default_int_type": 3,
     "global_serializer": None,
     "custom_serializers": {},
+    "pickle_enabled": False,
     "near_caches": {},
     "load_balancer": None,
     "membership_listeners": [],
@@ -139,7 +140,7 @@ EXPECTED_DEFAULTS: dict[str, Any] = {
 }
 
 
-def test_option_names_are_the_official_ones_plus_max_concurrent_invocations() -> None:
+def test_option_names_are_the_official_ones_plus_our_own() -> None:
     assert Config.option_names() == tuple(EXPECTED_DEFAULTS)
 
 
@@ -270,6 +271,7 @@ VALIDATION_CASES: dict[str, tuple[list[Any], list[tuple[Any, type[Exception]]]]]
         [{}, {int: _StreamSerializer}],
         [({"int": _StreamSerializer}, TypeError), ({int: _StreamSerializer()}, TypeError), ([], TypeError)],
     ),
+    "pickle_enabled": _BOOL,
     "near_caches": (
         [{}, {"m": NearCacheConfig()}, {"m": {"time_to_live": 10}}],
         [({1: NearCacheConfig()}, TypeError), ({"m": 5}, TypeError), ({"m": {"time_to_live": -1}}, ValueError),

@@ -958,7 +958,7 @@ class Config(_OptionHolder):
         "portable_version",
         _integer("non-negative", lambda v: v >= 0),
         0,
-        doc="Version used for Portable classes that do not define ``get_portable_version``. By default ``0``.",
+        doc="Version used for Portable classes that do not define ``get_class_version()``. By default ``0``.",
     )
     data_serializable_factories = _Option(
         "data_serializable_factories",
@@ -1016,6 +1016,17 @@ class Config(_OptionHolder):
         _dict_of(_check_type_key, _check_stream_serializer),
         factory=dict,
         doc="``{class: StreamSerializer subclass}``.",
+    )
+    pickle_enabled = _Option(
+        "pickle_enabled",
+        _check_bool,
+        False,
+        doc=(
+            "Serialize objects that no other serializer handles with pickle (type id -120, as the official client "
+            "does), and unpickle such data. Unpickling data from the network runs code chosen by whoever wrote "
+            "it, so enable it only when every writer is trusted. Not an option of the official client, which "
+            "always pickles. By default ``False``."
+        ),
     )
     near_caches = _Option(
         "near_caches",

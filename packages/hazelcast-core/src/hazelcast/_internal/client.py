@@ -12,6 +12,7 @@ import structlog
 
 from hazelcast._internal.callbacks import CallbackRunner
 from hazelcast._internal.cluster import ClusterService
+from hazelcast._internal.compact import CompactSchemaService
 from hazelcast._internal.connection import ConnectionManager
 from hazelcast._internal.invocation import InvocationService
 from hazelcast._internal.lifecycle import LifecycleService, LifecycleState
@@ -93,6 +94,7 @@ class HazelcastClient:
         self._cluster_view = ClusterViewListener(loop, self._invocations, self._cluster, self._partitions)
         self._proxies = ProxyManager(self._plugins)
         self._statistics = StatisticsService(config, self._connections, self._invocations)
+        self._compact = CompactSchemaService(self._serialization, self._invocations, self._cluster, config, loop)
         self._wire()
         self._context = ProxyContext(
             config=config,
@@ -133,6 +135,11 @@ class HazelcastClient:
             connections.on_connection_added.append(self._register_backup_listener)
         connections.cluster_restarted.append(self._partitions.reset)
         connections.cluster_restarted.append(self._cluster.reset_version)
+        # Compact schemas: replicated before requests that may use them, fetched before responses are read.
+        invocations.unreplicated_schemas = self._serialization.unreplicated_schemas
+        invocations.compact_service = self._compact
+        self._listeners.event_guard = self._compact.guard_event_handler
+        connections.cluster_restarted.append(self._compact.cluster_restarted)
 
     def _register_backup_listener(self, connection: Any) -> None:
         # Members send backup acks only on connections that asked for them; the acks themselves are routed by their
@@ -188,6 +195,7 @@ class HazelcastClient:
         else:
             self._lifecycle.running = False
         self._invocations.shutdown()
+        self._compact.close()
         for attribute, service in list(self._client_services.items()):
             close = self._plugins.client_services[attribute].close
             if close is not None:

@@ -33,6 +33,7 @@ from hazelcast.protocol.errors_codec import decode_error
 from hazelcast.protocol.frames import BACKUP_AWARE, Message
 
 if TYPE_CHECKING:
+    from hazelcast._internal.compact import CompactSchemaService
     from hazelcast._internal.connection import Connection, ConnectionManager
     from hazelcast._internal.partition import PartitionService
     from hazelcast.config import Config
@@ -49,6 +50,8 @@ _CORRELATION_OFFSET = 10
 _PARTITION_OFFSET = 18
 _BACKUP_ACKS_OFFSET = 12
 _BACKUP_AWARE_HIGH = BACKUP_AWARE >> 8
+# Byte 7 of a serialized Compact object: the low byte of its big-endian type id -55.
+_COMPACT_TYPE_ID_LOW_BYTE = b"\xc9"
 _WHEEL_RESOLUTION = 0.1
 
 
@@ -140,6 +143,10 @@ class InvocationService:
         self.partition_service: PartitionService | None = None
         #: Picks the member of requests that no partition routes.
         self.load_balancer: LoadBalancer | None = None
+        #: The serialization service's Compact schemas not yet confirmed by the cluster (the same dict object), and
+        #: the service that replicates them and fetches unknown ones; see ``hazelcast._internal.compact``.
+        self.unreplicated_schemas: dict[int, Any] = {}
+        self.compact_service: CompactSchemaService | None = None
 
     def bind(self, connection_manager: ConnectionManager, partition_service: PartitionService) -> None:
         self.connection_manager = connection_manager
@@ -170,8 +177,20 @@ class InvocationService:
         )
         if partition_id >= 0:
             _pack_partition(request, _PARTITION_OFFSET, partition_id)
+        if self.unreplicated_schemas and self.compact_service is not None:
+            # The request may carry compact data whose schema the cluster does not have yet.
+            if self.compact_service.hold(invocation, self.start):
+                return invocation
         self._start(invocation, False)
         return invocation
+
+    def start(self, invocation: Invocation) -> None:
+        """Start an invocation that was held back until its Compact schemas were replicated."""
+        self._start(invocation, False)
+
+    def fail(self, invocation: Invocation, error: BaseException) -> None:
+        """Complete an invocation with ``error`` and release it."""
+        self._complete_exception(invocation, error)
 
     def invoke(
         self,
@@ -181,12 +200,14 @@ class InvocationService:
         event_handler: Callable[[Message], None] | None = None,
         urgent: bool = False,
         timeout: float | None = None,
+        retryable: bool = False,
     ) -> Invocation:
         """Like :meth:`call`, for the client's own bookkeeping: ``connection`` pins the request to one connection,
         ``event_handler`` receives the events that carry its correlation id (listener registrations), and ``urgent``
-        requests skip the in-flight bound (authentication, heartbeats)."""
+        requests skip the in-flight bound (authentication, heartbeats). These requests never wait for Compact
+        schema replication."""
         deadline = self.loop.time() + (self._timeout if timeout is None else timeout)
-        invocation = Invocation(self, request, -1, decoder, False, deadline, connection, None, event_handler)
+        invocation = Invocation(self, request, -1, decoder, retryable, deadline, connection, None, event_handler)
         self._start(invocation, urgent)
         return invocation
 
@@ -263,6 +284,21 @@ class InvocationService:
             self._pending.pop(invocation.correlation_id, None)
             self._handle_error(invocation, message)
             return
+        # Compact data needs its schemas before the caller deserializes it. One byte test per frame finds
+        # candidates: the low byte of the big-endian type id -55 at offset 4 of a serialized object. Frames that only
+        # look like it (the initial frame may) cost the compact service a closer look, nothing more. Most responses
+        # that carry data have exactly one frame after the initial one, hence the shortcut.
+        frame_count = len(message)
+        if frame_count > 1:
+            if frame_count == 2:
+                if message[1][1][7:8] == _COMPACT_TYPE_ID_LOW_BYTE and self._fetch_schemas_first(invocation, message):
+                    return
+            else:
+                for frame in message:
+                    if frame[1][7:8] == _COMPACT_TYPE_ID_LOW_BYTE:
+                        if self._fetch_schemas_first(invocation, message):
+                            return
+                        break
         decoder = invocation.decoder
         try:
             value = decoder(message) if decoder is not None else None
@@ -279,6 +315,11 @@ class InvocationService:
         self._release(invocation)
         if not invocation.done():
             invocation.set_result(value)
+
+    def _fetch_schemas_first(self, invocation: Invocation, message: Message) -> bool:
+        """Whether the compact service took the response over to fetch unknown schemas (it hands it back later)."""
+        compact = self.compact_service
+        return compact is not None and compact.fetch_then_handle(invocation, message)
 
     def handle_backup_ack(self, source_correlation_id: int) -> None:
         invocation = self._pending.get(source_correlation_id)
@@ -329,6 +370,10 @@ class InvocationService:
             return
         invocation.backup_acks_expected = invocation.backup_acks_received = 0
         invocation.pending_response = None
+        if self.unreplicated_schemas and self.compact_service is not None:
+            # A retry after a reconnection may reach a cluster that must first get the schemas again.
+            if self.compact_service.hold(invocation, self._send):
+                return
         self._send(invocation)
 
     def _complete_exception(self, invocation: Invocation, error: BaseException) -> None:

@@ -58,6 +58,8 @@ class ListenerService:
         self._smart = smart
         self._registrations: dict[str, _Registration] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Wraps each event handler; the client sets it so that events wait for unknown Compact schemas.
+        self.event_guard: Callable[[Callable[[Message], None]], Callable[[Message], None]] = _unguarded
 
     async def register(
         self,
@@ -67,7 +69,7 @@ class ListenerService:
         event_handler: Callable[[Message], None],
     ) -> str:
         """Register a listener; ``add_request(local_only)`` makes the request for one connection."""
-        registration = _Registration(add_request, decode_add_response, remove_request, event_handler)
+        registration = _Registration(add_request, decode_add_response, remove_request, self.event_guard(event_handler))
         registration_id = str(uuid.uuid4())
         self._registrations[registration_id] = registration
         targets = self._targets()
@@ -153,6 +155,10 @@ class ListenerService:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _unguarded(handler: Callable[[Message], None]) -> Callable[[Message], None]:
+    return handler
 
 
 class ClusterViewListener:

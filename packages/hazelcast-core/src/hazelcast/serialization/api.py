@@ -319,3 +319,14 @@ class StreamSerializer(abc.ABC):
 
     def destroy(self) -> None:
         """Release resources when the client shuts down; the default has nothing to release."""
+
+
+# The official client offers the Compact and Portable APIs from this module too; code written for it imports them
+# from here. They come last because their modules build on the classes above.
+from hazelcast.serialization.compact.api import CompactReader, CompactSerializer, CompactWriter  # noqa: E402
+from hazelcast.serialization.field_kind import FieldKind  # noqa: E402
+from hazelcast.serialization.portable.api import Portable, PortableReader, PortableWriter  # noqa: E402
+
+__all__ += [
+    "CompactReader", "CompactSerializer", "CompactWriter", "FieldKind", "Portable", "PortableReader", "PortableWriter"
+]

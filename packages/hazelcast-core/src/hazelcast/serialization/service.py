@@ -9,10 +9,15 @@ Which serializer writes an object, in order:
 1. the built-in serializer of the object's exact type: ``None``, ``bool``, ``int`` (as
    ``Config.default_int_type`` says), ``float``, ``str``, ``bytes``, ``bytearray``, ``list``, ``uuid.UUID``,
    ``decimal.Decimal``, ``datetime.date``, ``datetime.time``, ``datetime.datetime``, ``HazelcastJsonValue``;
-2. the IdentifiedDataSerializable serializer, for instances of ``IdentifiedDataSerializable``;
-3. the string serializer, for subclasses of ``str`` (as the official client does);
-4. the custom serializer registered for the nearest class of the object's MRO (``Config.custom_serializers``);
-5. the global serializer (``Config.global_serializer``);
+2. the IdentifiedDataSerializable serializer, for instances of ``IdentifiedDataSerializable``; before it, the
+   Compact serializer (type id -55) for objects of the classes in ``Config.compact_serializers`` and for compact
+   GenericRecords (compact data of a type name without a serializer reads back as a ``CompactGenericRecord``);
+3. the Portable serializer, for instances of ``Portable`` and ``PortableGenericRecord`` and of the classes in
+   ``Config.portable_factories``;
+4. the string serializer, for subclasses of ``str`` (as the official client does);
+5. the custom serializer registered for the nearest class of the object's MRO (``Config.custom_serializers``);
+6. the global serializer (``Config.global_serializer``);
+7. pickle (type id -120), only when ``Config.pickle_enabled`` is true;
 
 otherwise ``HazelcastSerializationError``. The choice is made once per type and cached, so ``to_data`` is
 one dict lookup by ``type(obj)`` and one call.
@@ -41,8 +46,16 @@ from hazelcast.serialization._byte_order import HEADER, payload_structs
 from hazelcast.serialization._identified import IdentifiedDataSerializer, IdsFactories
 from hazelcast.serialization._input import BufferObjectDataInput, input_class
 from hazelcast.serialization._output import BufferObjectDataOutput, output_class
+from hazelcast.serialization._pickle import read_pickle, refuse_pickle, write_pickle
+from hazelcast.serialization.compact.api import CompactSerializer
+from hazelcast.serialization.compact.generic_record import CompactGenericRecord
+from hazelcast.serialization.compact.serializer import CompactStreamSerializer
 from hazelcast.serialization.api import IdentifiedDataSerializable, ObjectDataInput, ObjectDataOutput, StreamSerializer
 from hazelcast.serialization.hashing import partition_hash
+from hazelcast.serialization.portable._context import PortableContext
+from hazelcast.serialization.portable._serializer import PortableFactories, PortableSerializer
+from hazelcast.serialization.portable.api import Portable
+from hazelcast.serialization.portable.generic_record import PortableGenericRecord
 from hazelcast.serialization.type_ids import SerializerTypeId
 
 if TYPE_CHECKING:
@@ -82,13 +95,17 @@ class SerializationService:
     """Turns objects into serialized ``bytes`` and back, as configured by a ``hazelcast.config.Config``.
 
     The configuration is read once, here: ``is_big_endian``, ``default_int_type``,
-    ``data_serializable_factories``, ``custom_serializers`` and ``global_serializer``.
+    ``data_serializable_factories``, ``custom_serializers``, ``global_serializer``, the Portable options
+    (``portable_factories``, ``portable_version``, ``class_definitions``, ``check_class_definition_errors``)
+    and ``pickle_enabled``.
     ``extra_factories`` adds IdentifiedDataSerializable factories of the runtime or of plugins; the
     configured factories win when both define the same factory and class ids.
 
     Raises:
         IllegalArgumentError: a custom or global serializer has a type id below 1, two serializer classes
             share a type id, or a custom serializer is registered for a type with a built-in serializer.
+        HazelcastSerializationError: ``Config.class_definitions`` holds two definitions of one class, or
+            (with ``check_class_definition_errors``) a definition refers to a nested class it does not hold.
     """
 
     def __init__(self, config: Config, *, extra_factories: IdsFactories | None = None) -> None:
@@ -101,7 +118,8 @@ class SerializationService:
         self._builtin_encoders: dict[type, Encoder] = build_encoders(structs, int_type_id, top_level=True)
         self._builtin_encoders[list] = self._encode_list
         self._item_encoders: dict[type, Encoder] = build_encoders(structs, int_type_id, top_level=False)
-        self._item_encoders[list] = self._encode_list_item
+        # Returns None when an item must be written to a stream; _encode_items checks for it.
+        self._item_encoders[list] = self._encode_list_item  # type: ignore[assignment]
         self._list_header = HEADER.pack(0, SerializerTypeId.ARRAY_LIST)
         self._list_type_id = int(SerializerTypeId.ARRAY_LIST)
         self._pack_top_level_count = struct.Struct(structs.prefix + "8si").pack
@@ -119,6 +137,30 @@ class SerializationService:
         self._string_entry: _WriterEntry = (int(SerializerTypeId.STRING), _write_str_subclass)
         # Stream readers by type id: everything that is not a built-in type.
         self._readers: dict[int, _ReadFunction] = {identified_type_id: identified.read}
+
+        portable_context = PortableContext(int(config.portable_version))
+        portable_context.register_configured(config.class_definitions, bool(config.check_class_definition_errors))
+        portable_factories = cast(PortableFactories, config.portable_factories)
+        portable = PortableSerializer(portable_context, portable_factories, self._output_factory)
+        self._portable_entry: _WriterEntry = (int(SerializerTypeId.PORTABLE), portable.write)
+        # Classes registered for reading are written as Portable too, even without subclassing Portable.
+        self._portable_classes = {cls for classes in portable_factories.values() for cls in classes.values()}
+        self._readers[int(SerializerTypeId.PORTABLE)] = portable.read
+        pickle_type_id = int(SerializerTypeId.PYTHON_PICKLE)
+        self._pickle_entry: _WriterEntry | None = (pickle_type_id, write_pickle) if config.pickle_enabled else None
+        self._readers[pickle_type_id] = read_pickle if config.pickle_enabled else refuse_pickle
+        compact_serializers = cast("list[CompactSerializer[Any]]", config.compact_serializers)
+        compact = CompactStreamSerializer(compact_serializers, big_endian)
+        #: The Compact format's serializer: its registered classes and every schema known here.
+        self.compact_stream_serializer = compact
+        #: Compact schemas written here and not yet confirmed by the cluster (the very dict the runtime empties).
+        self.unreplicated_schemas = compact.unreplicated
+        self._compact_entry: _WriterEntry = (int(SerializerTypeId.COMPACT), compact.write)
+        self._compact_classes = compact.classes
+        for cls in self._compact_classes & self._builtin_encoders.keys():
+            raise IllegalArgumentError(
+                f"a compact serializer cannot replace the built-in serializer of {cls.__qualname__}"
+            )
         # Writer entries of the non-built-in types seen so far, and of the configured ones.
         self._writers: dict[type, _WriterEntry] = {}
 
@@ -145,6 +187,7 @@ class SerializationService:
         self._encoders: dict[type, Encoder] = dict(self._builtin_encoders)
 
         self._item_decoders: dict[int, ItemDecoder] = build_item_decoders(structs)
+        self._item_decoders[int(SerializerTypeId.COMPACT)] = compact.decode_item
         for list_type_id in _LIST_TYPE_IDS:
             self._item_decoders[int(list_type_id)] = self._decode_list_payload
         decoders: dict[int, Decoder] = {
@@ -227,22 +270,34 @@ class SerializationService:
         entry = self._writers.get(python_type)
         if entry is not None:
             return entry
-        if issubclass(python_type, IdentifiedDataSerializable):
+        if python_type in self._compact_classes or issubclass(python_type, CompactGenericRecord):
+            entry = self._compact_entry
+        elif issubclass(python_type, IdentifiedDataSerializable):
             entry = self._identified_entry
+        elif issubclass(python_type, (Portable, PortableGenericRecord)) or python_type in self._portable_classes:
+            entry = self._portable_entry
         elif issubclass(python_type, str):
             entry = self._string_entry
         else:
             entry = next((self._custom[base] for base in python_type.__mro__ if base in self._custom), self._global)
             if entry is None:
+                entry = self._pickle_entry
+            if entry is None:
                 raise HazelcastSerializationError(
                     f"there is no serializer for {python_type.__module__}.{python_type.__qualname__}: make it an "
-                    f"IdentifiedDataSerializable, register a custom serializer for it in Config.custom_serializers, "
-                    f"set a global serializer in Config.global_serializer, or use compact serialization"
+                    f"IdentifiedDataSerializable or a Portable, register a custom serializer for it in "
+                    f"Config.custom_serializers, set a global serializer in Config.global_serializer, or use compact "
+                    f"serialization; or set Config.pickle_enabled to True to pickle it (only if every reader trusts "
+                    f"this client: unpickling runs code)"
                 )
         self._writers[python_type] = entry
         return entry
 
     def _write_object(self, out: BufferObjectDataOutput, obj: Any) -> None:
+        if type(obj) is list:
+            out.write_int(self._list_type_id)
+            self._write_list_items(out, obj)
+            return
         encode = self._item_encoders.get(type(obj))
         if encode is not None:
             out.write_raw(encode(obj))
@@ -251,27 +306,40 @@ class SerializationService:
         out.write_int(type_id)
         write(out, obj)
 
+    def _write_list_items(self, out: BufferObjectDataOutput, items: list[Any]) -> None:
+        out.write_int(len(items))
+        for item in items:
+            self._write_object(out, item)
+
     def _encode_list(self, items: list[Any]) -> bytes:
         parts = [self._pack_top_level_count(self._list_header, len(items))]
-        self._encode_items(items, parts)
-        return b"".join(parts)
+        if self._encode_items(items, parts):
+            return b"".join(parts)
+        # An item needs a stream. Portable records offsets from the start of the whole serialized object, so
+        # every item is written into one stream that holds the list from its header on.
+        out = self._output_factory()
+        out.write_header(0, self._list_type_id)
+        self._write_list_items(out, items)
+        return out.to_byte_array()
 
-    def _encode_list_item(self, items: list[Any]) -> bytes:
+    def _encode_list_item(self, items: list[Any]) -> bytes | None:
         parts = [self._pack_item_count(self._list_type_id, len(items))]
-        self._encode_items(items, parts)
-        return b"".join(parts)
+        return b"".join(parts) if self._encode_items(items, parts) else None
 
-    def _encode_items(self, items: list[Any], parts: list[bytes]) -> None:
+    def _encode_items(self, items: list[Any], parts: list[bytes]) -> bool:
+        """Append the encoded items to ``parts``; False, leaving ``parts`` incomplete, when an item (at any depth)
+        has no item encoder and must be written to a stream."""
         append = parts.append
         item_encoder = self._item_encoders.get
         for item in items:
             encode = item_encoder(type(item))
             if encode is None:
-                out = self._output_factory()
-                self._write_object(out, item)
-                append(out.to_byte_array())
-            else:
-                append(encode(item))
+                return False
+            encoded = encode(item)
+            if encoded is None:
+                return False
+            append(encoded)
+        return True
 
     # ---------------------------------------------------------------------------------------------- bytes -> objects
 

@@ -8,7 +8,9 @@ Run it in-process::
         ...  # connect a client to cluster.addresses; cluster.members[1].kill() / .restart() / .suspend()
 
 or as a process: ``python -m hazelcast.embedded --port 5701 --members 3`` (see ``hazelcast.embedded.__main__``).
-Member-side services are pluggy plugins (``hazelcast.embedded.hookspecs``); the Map service is one of them.
+Member-side services are pluggy plugins (``hazelcast.embedded.hookspecs``); the Map service is one of them, and
+the Compact schema service (``hazelcast.embedded.schemas``) is built in. Values are stored as the serialized Data
+clients send; ``hazelcast.embedded.query`` reads their attributes (JSON, Compact, Portable) for queries.
 """
 
 from hazelcast.embedded.cluster import EmbeddedCluster

@@ -27,7 +27,7 @@ from typing import Any
 
 import structlog
 
-from hazelcast.embedded import client_service
+from hazelcast.embedded import client_service, schemas
 from hazelcast.core import MemberInfo
 from hazelcast.embedded.config import MemberConfig, StructureConfigs
 from hazelcast.embedded.member import EmbeddedMember, MemberState
@@ -94,7 +94,7 @@ class EmbeddedCluster:
         if member_count < 1:
             raise ValueError(f"a cluster needs at least one member, got {member_count}")
         self.config = _coerce_config(config)
-        self.plugins = EmbeddedPluginManager(plugins, autoload, builtin=(client_service,))
+        self.plugins = EmbeddedPluginManager(plugins, autoload, builtin=(client_service, schemas))
         self.structure_configs = StructureConfigs(self.plugins.structure_configs, self.config.structures)
         self.cluster_name = self.config.cluster_name
         self.partition_count = self.config.partition_count
@@ -141,6 +141,9 @@ class EmbeddedCluster:
         if self._started:
             return
         self._started = True
+        # Each start forms a new cluster (a real cluster started again after a full stop has a new id too): clients
+        # see the id change and re-send what only the old cluster knew, such as Compact schemas.
+        self.cluster_id = uuid.uuid4()
         try:
             for member in self.members:
                 await member._open()
@@ -245,6 +248,13 @@ class EmbeddedCluster:
         if not self._started:
             raise IllegalStateError("the cluster is not running")
         await member._open()
+        if not self.live_members:
+            # Every member had gone: the one joining now forms a new cluster, which a real cluster marks with a
+            # new id (clients then re-send their Compact schemas, which went down with the last member).
+            self.cluster_id = uuid.uuid4()
+        for service in self.plugins.services:
+            if service.member_joining is not None:
+                service.member_joining(self, member)
         self.live_members.append(member)
         self.member_list_version += 1
         self._rebalance(leaving=None)

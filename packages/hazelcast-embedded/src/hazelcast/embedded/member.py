@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import uuid
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import structlog
 
@@ -95,6 +95,9 @@ class EmbeddedMember:
         self.backup_listeners: dict[uuid.UUID, ClientConnection] = {}
         #: Registration id -> distributed-object listener registered on this member.
         self.object_listeners: dict[uuid.UUID, ObjectListenerRegistration] = {}
+        #: Service name -> what that service keeps on this member outside the partitions (the Compact schema
+        #: registry...). Lost when the member stops; a joining member is seeded by ``MemberServiceSpec.member_joining``.
+        self.service_states: dict[str, Any] = {}
         self._server: asyncio.Server | None = None
         self._routes: dict[int, Route] = cluster.routes
         self._deferred: list[MemberRequest] = []
@@ -155,6 +158,7 @@ class EmbeddedMember:
         self.partitions = []
         self.backup_listeners.clear()
         self.object_listeners.clear()
+        self.service_states = {}
         self._delays.clear()
         self._failures.clear()
         self._has_failures = False

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
+    from hazelcast.embedded.member import EmbeddedMember
     from hazelcast.embedded.requests import MemberRequest
 
 __all__ = [
@@ -73,7 +74,10 @@ class MemberServiceSpec:
     ``object_service_names`` are the distributed-object service names (``"hz:impl:mapService"``) that
     ``Client.createProxy`` may name for this service. ``destroy_object(cluster, service_name, object_name)`` is
     called when such an object is destroyed, after the cluster dropped its partition states, for any state the service
-    keeps elsewhere.
+    keeps elsewhere. ``member_joining(cluster, member)`` is called when a member joins a running cluster (added or
+    restarted), before it is one of ``cluster.live_members`` and before partitions move to it: a service that keeps
+    the same state on every member (``member.service_states``) copies it there from a live member, as a Java
+    member's pre-join operation does.
     """
 
     name: str
@@ -81,6 +85,7 @@ class MemberServiceSpec:
     object_service_names: tuple[str, ...] = ()
     destroy_object: Callable[[EmbeddedCluster, str, str], None] | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
+    member_joining: Callable[[EmbeddedCluster, EmbeddedMember], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

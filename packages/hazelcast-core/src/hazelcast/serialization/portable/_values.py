@@ -1,0 +1,103 @@
+"""Layouts of the Portable field values that are not plain stream primitives.
+
+They differ from the top-level serializers of the same types: a Portable date has a 16-bit year (Java's
+``PortableUtil``), and decimals, times, dates and timestamps are nullable, with a boolean "is null" byte
+in front when they are single fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import functools
+
+from hazelcast.errors import HazelcastSerializationError
+from hazelcast.serialization._builtin_codecs import big_integer_to_bytes
+from hazelcast.serialization.api import ObjectDataInput, ObjectDataOutput
+
+__all__ = [
+    "read_date",
+    "read_decimal",
+    "read_time",
+    "read_timestamp",
+    "read_timestamp_with_timezone",
+    "write_date",
+    "write_decimal",
+    "write_time",
+    "write_timestamp",
+    "write_timestamp_with_timezone",
+]
+
+
+def write_decimal(out: ObjectDataOutput, value: decimal.Decimal) -> None:
+    """Unscaled value as Java ``BigInteger.toByteArray`` bytes (with their count), then the int32 scale."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise HazelcastSerializationError(f"Decimal {value} has no Java BigDecimal equivalent")
+    unscaled = int("".join(map(str, digits)))
+    out.write_byte_array(big_integer_to_bytes(-unscaled if sign else unscaled))
+    out.write_int(-exponent)
+
+
+def read_decimal(inp: ObjectDataInput) -> decimal.Decimal:
+    raw = inp.read_byte_array()
+    if raw is None:
+        raise HazelcastSerializationError("a Portable decimal has no unscaled value")
+    unscaled = int.from_bytes(raw, "big", signed=True)
+    scale = inp.read_int()
+    # Built from the digits: Decimal arithmetic would round to the context precision.
+    return decimal.Decimal((1 if unscaled < 0 else 0, tuple(map(int, str(abs(unscaled)))), -scale))
+
+
+def write_date(out: ObjectDataOutput, value: datetime.date) -> None:
+    out.write_short(value.year)
+    out.write_byte(value.month)
+    out.write_byte(value.day)
+
+
+def read_date(inp: ObjectDataInput) -> datetime.date:
+    year = inp.read_short()
+    month = inp.read_byte()
+    return datetime.date(year, month, inp.read_byte())
+
+
+def write_time(out: ObjectDataOutput, value: datetime.time | datetime.datetime) -> None:
+    out.write_byte(value.hour)
+    out.write_byte(value.minute)
+    out.write_byte(value.second)
+    out.write_int(value.microsecond * 1000)
+
+
+def read_time(inp: ObjectDataInput) -> datetime.time:
+    hour = inp.read_byte()
+    minute = inp.read_byte()
+    second = inp.read_byte()
+    return datetime.time(hour, minute, second, inp.read_int() // 1000)
+
+
+def write_timestamp(out: ObjectDataOutput, value: datetime.datetime) -> None:
+    write_date(out, value)
+    write_time(out, value)
+
+
+def read_timestamp(inp: ObjectDataInput) -> datetime.datetime:
+    return datetime.datetime.combine(read_date(inp), read_time(inp))
+
+
+def write_timestamp_with_timezone(out: ObjectDataOutput, value: datetime.datetime) -> None:
+    write_timestamp(out, value)
+    # utcoffset() of the datetime (not of its tzinfo alone) also resolves zoneinfo zones.
+    offset = value.utcoffset()
+    out.write_int(0 if offset is None else offset.days * 86400 + offset.seconds)
+
+
+def read_timestamp_with_timezone(inp: ObjectDataInput) -> datetime.datetime:
+    timestamp = read_timestamp(inp)
+    return timestamp.replace(tzinfo=_offset_timezone(inp.read_int()))
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_timezone(offset_seconds: int) -> datetime.timezone:
+    if offset_seconds == 0:
+        return datetime.UTC
+    return datetime.timezone(datetime.timedelta(seconds=offset_seconds))
