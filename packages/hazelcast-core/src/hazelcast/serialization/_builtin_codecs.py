@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import functools
 import struct
 import uuid
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from hazelcast.core import HazelcastJsonValue
 from hazelcast.errors import HazelcastSerializationError
 from hazelcast.serialization._byte_order import HEADER, PayloadStructs
 from hazelcast.serialization.type_ids import SerializerTypeId
+from hazelcast.serialization._temporal import offset_seconds, offset_timezone
 
 __all__ = [
     "Encoder",
@@ -68,12 +68,6 @@ def big_integer_to_bytes(value: int) -> bytes:
     return value.to_bytes(magnitude.bit_length() // 8 + 1, "big", signed=True)
 
 
-@functools.lru_cache(maxsize=256)
-def _offset_timezone(offset_seconds: int) -> datetime.timezone:
-    # Members send few distinct offsets; building a timezone per value would dominate the decoding cost.
-    if offset_seconds == 0:
-        return datetime.UTC
-    return datetime.timezone(datetime.timedelta(seconds=offset_seconds))
 
 
 def build_encoders(structs: PayloadStructs, int_type_id: int | None, *, top_level: bool) -> dict[type, Encoder]:
@@ -146,7 +140,6 @@ def build_encoders(structs: PayloadStructs, int_type_id: int | None, *, top_leve
         return pack_time(time_lead, value.hour, value.minute, value.second, value.microsecond * 1000)
 
     def encode_datetime(value: datetime.datetime) -> bytes:
-        offset = value.utcoffset()
         return pack_offset_date_time(
             date_time_lead,
             value.year,
@@ -156,7 +149,7 @@ def build_encoders(structs: PayloadStructs, int_type_id: int | None, *, top_leve
             value.minute,
             value.second,
             value.microsecond * 1000,
-            0 if offset is None else offset.days * 86400 + offset.seconds,
+            offset_seconds(value),
         )
 
     def encode_json(value: HazelcastJsonValue) -> bytes:
@@ -327,7 +320,7 @@ def build_item_decoders(structs: PayloadStructs) -> dict[int, ItemDecoder]:
 
     def decode_offset_date_time(data: bytes, pos: int) -> tuple[datetime.datetime, int]:
         year, month, day, hour, minute, second, nano, offset = unpack_offset_date_time(data, pos)
-        value = datetime_type(year, month, day, hour, minute, second, nano // 1000, _offset_timezone(offset))
+        value = datetime_type(year, month, day, hour, minute, second, nano // 1000, offset_timezone(offset))
         return value, pos + offset_date_time_size
 
     def decode_json(data: bytes, pos: int) -> tuple[HazelcastJsonValue, int]:

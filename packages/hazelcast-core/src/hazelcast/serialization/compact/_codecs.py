@@ -32,6 +32,7 @@ from typing import Any
 
 from hazelcast.serialization._builtin_codecs import big_integer_to_bytes
 from hazelcast.serialization.field_kind import FieldKind
+from hazelcast.serialization._temporal import offset_seconds, offset_timezone
 
 __all__ = ["NULL_OFFSET", "KindCodecs", "kind_codecs"]
 
@@ -87,12 +88,6 @@ _PACKED_ARRAYS: dict[FieldKind, FieldKind] = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-def _offset_timezone(offset_seconds: int) -> datetime.timezone:
-    # Few distinct offsets occur in practice; a timezone object per value would dominate decoding.
-    if offset_seconds == 0:
-        return datetime.UTC
-    return datetime.timezone(datetime.timedelta(seconds=offset_seconds))
 
 
 def _overrun(count: int, position: int, data: bytes) -> EOFError:
@@ -216,7 +211,6 @@ class KindCodecs:
             return datetime.datetime(year, month, day, hour, minute, second, nano // 1000)
 
         def append_zoned(buf: bytearray, value: datetime.datetime) -> None:
-            offset = value.utcoffset()
             buf += pack_zoned(
                 value.year,
                 value.month,
@@ -225,12 +219,12 @@ class KindCodecs:
                 value.minute,
                 value.second,
                 value.microsecond * 1000,
-                0 if offset is None else offset.days * 86400 + offset.seconds,
+                offset_seconds(value),
             )
 
         def decode_zoned(data: bytes, pos: int) -> datetime.datetime:
             year, month, day, hour, minute, second, nano, offset = unpack_zoned(data, pos)
-            return datetime.datetime(year, month, day, hour, minute, second, nano // 1000, _offset_timezone(offset))
+            return datetime.datetime(year, month, day, hour, minute, second, nano // 1000, offset_timezone(offset))
 
         for kind, append, decode in (
             (K.STRING, append_string, decode_string),

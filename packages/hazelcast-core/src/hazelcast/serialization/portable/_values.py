@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import functools
 
 from hazelcast.errors import HazelcastSerializationError
 from hazelcast.serialization._builtin_codecs import big_integer_to_bytes
 from hazelcast.serialization.api import ObjectDataInput, ObjectDataOutput
+from hazelcast.serialization._temporal import offset_seconds, offset_timezone
 
 __all__ = [
     "read_date",
@@ -86,18 +86,11 @@ def read_timestamp(inp: ObjectDataInput) -> datetime.datetime:
 
 def write_timestamp_with_timezone(out: ObjectDataOutput, value: datetime.datetime) -> None:
     write_timestamp(out, value)
-    # utcoffset() of the datetime (not of its tzinfo alone) also resolves zoneinfo zones.
-    offset = value.utcoffset()
-    out.write_int(0 if offset is None else offset.days * 86400 + offset.seconds)
+    out.write_int(offset_seconds(value))
 
 
 def read_timestamp_with_timezone(inp: ObjectDataInput) -> datetime.datetime:
     timestamp = read_timestamp(inp)
-    return timestamp.replace(tzinfo=_offset_timezone(inp.read_int()))
+    return timestamp.replace(tzinfo=offset_timezone(inp.read_int()))
 
 
-@functools.lru_cache(maxsize=256)
-def _offset_timezone(offset_seconds: int) -> datetime.timezone:
-    if offset_seconds == 0:
-        return datetime.UTC
-    return datetime.timezone(datetime.timedelta(seconds=offset_seconds))
