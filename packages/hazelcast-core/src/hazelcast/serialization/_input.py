@@ -50,6 +50,16 @@ class BufferObjectDataInput(ObjectDataInput):
     def _eof(self, count: int, position: int) -> EOFError:
         return EOFError(f"cannot read {count} bytes at offset {position} of a {len(self._buffer)}-byte buffer")
 
+    def _read_fixed(self, unpack: _UnpackFrom, size: int) -> Any:
+        """One value of ``size`` bytes with ``unpack``, advancing the position."""
+        pos = self._pos
+        try:
+            value = unpack(self._buffer, pos)[0]
+        except struct.error:
+            raise self._eof(size, pos) from None
+        self._pos = pos + size
+        return value
+
     def _take(self, count: int) -> bytes:
         pos = self._pos
         end = pos + count
@@ -88,12 +98,7 @@ class BufferObjectDataInput(ObjectDataInput):
         return value != 0
 
     def read_byte(self) -> int:
-        pos = self._pos
-        try:
-            value: int = self._unpack_int8(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(1, pos) from None
-        self._pos = pos + 1
+        value: int = self._read_fixed(self._unpack_int8, 1)
         return value
 
     def read_unsigned_byte(self) -> int:
@@ -106,60 +111,30 @@ class BufferObjectDataInput(ObjectDataInput):
         return value
 
     def read_short(self) -> int:
-        pos = self._pos
-        try:
-            value: int = self._unpack_int16(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(2, pos) from None
-        self._pos = pos + 2
+        value: int = self._read_fixed(self._unpack_int16, 2)
         return value
 
     def read_unsigned_short(self) -> int:
-        pos = self._pos
-        try:
-            value: int = self._unpack_uint16(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(2, pos) from None
-        self._pos = pos + 2
+        value: int = self._read_fixed(self._unpack_uint16, 2)
         return value
 
     def read_char(self) -> str:
         return chr(self.read_unsigned_short())
 
     def read_int(self) -> int:
-        pos = self._pos
-        try:
-            value: int = self._unpack_int32(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(4, pos) from None
-        self._pos = pos + 4
+        value: int = self._read_fixed(self._unpack_int32, 4)
         return value
 
     def read_long(self) -> int:
-        pos = self._pos
-        try:
-            value: int = self._unpack_int64(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(8, pos) from None
-        self._pos = pos + 8
+        value: int = self._read_fixed(self._unpack_int64, 8)
         return value
 
     def read_float(self) -> float:
-        pos = self._pos
-        try:
-            value: float = self._unpack_float32(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(4, pos) from None
-        self._pos = pos + 4
+        value: float = self._read_fixed(self._unpack_float32, 4)
         return value
 
     def read_double(self) -> float:
-        pos = self._pos
-        try:
-            value: float = self._unpack_float64(self._buffer, pos)[0]
-        except struct.error:
-            raise self._eof(8, pos) from None
-        self._pos = pos + 8
+        value: float = self._read_fixed(self._unpack_float64, 8)
         return value
 
     def read_string(self) -> str | None:

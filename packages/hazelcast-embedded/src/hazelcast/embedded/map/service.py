@@ -69,6 +69,17 @@ def _live(
     return record
 
 
+def _owned_live_record(request: MemberRequest) -> tuple[RecordStore, StateKey, Record, int] | None:
+    """The owner's live entry of the request's key, with its store, state key and the time used; None if absent."""
+    params = request.params
+    store, state_key = _owned_store(request, params.name, False)
+    if store is None:
+        return None
+    now = _now()
+    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
+    return None if record is None else (store, state_key, record, now)
+
+
 def _backup_record(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes, record: Record) -> None:
     if store.backup_count:
         request.backup(store, state_key, lambda backup: backup.set_record(key, record.copy()))
@@ -131,13 +142,10 @@ def map_put_if_absent_with_max_idle(request: MemberRequest) -> bytes | None:
 
 def map_replace(request: MemberRequest) -> bytes | None:
     params = request.params
-    store, state_key = _owned_store(request, params.name, False)
-    if store is None:
+    found = _owned_live_record(request)
+    if found is None:
         return None
-    now = _now()
-    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
-    if record is None:
-        return None
+    store, state_key, record, now = found
     old_value = record.value
     store.update_value(record, params.value, now)
     _backup_record(request, store, state_key, params.key, record)
@@ -187,13 +195,10 @@ def map_remove_if_same(request: MemberRequest) -> bool:
 
 def map_set_ttl(request: MemberRequest) -> bool:
     params = request.params
-    store, state_key = _owned_store(request, params.name, False)
-    if store is None:
+    found = _owned_live_record(request)
+    if found is None:
         return False
-    now = _now()
-    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
-    if record is None:
-        return False
+    store, state_key, record, now = found
     store.set_ttl(record, store.ttl_for(params.ttl), now)
     _backup_record(request, store, state_key, params.key, record)
     return True
@@ -233,13 +238,10 @@ def map_put_all(request: MemberRequest) -> None:
 
 def map_get(request: MemberRequest) -> bytes | None:
     params = request.params
-    store, state_key = _owned_store(request, params.name, False)
-    if store is None:
+    found = _owned_live_record(request)
+    if found is None:
         return None
-    now = _now()
-    record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
-    if record is None:
-        return None
+    store, state_key, record, now = found
     store.touch(record, now)
     return record.value
 
