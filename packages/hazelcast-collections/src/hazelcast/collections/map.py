@@ -62,10 +62,10 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._to_data(key)
         value_data = self._to_data(value)
         if max_idle is None:
-            request = _PUT.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+            request = _PUT.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
         else:
             request = _PUT_WITH_MAX_IDLE.encode_request(
-                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+                self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
             )
         return self._to_object(await self._call(request, self._partition_of(key_data), _PUT.decode_response))
 
@@ -76,10 +76,10 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._to_data(key)
         value_data = self._to_data(value)
         if max_idle is None:
-            request = _SET.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+            request = _SET.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
         else:
             request = _SET_WITH_MAX_IDLE.encode_request(
-                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+                self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
             )
         await self._call(request, self._partition_of(key_data))
 
@@ -92,10 +92,10 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         key_data = self._to_data(key)
         value_data = self._to_data(value)
         if max_idle is None:
-            request = _PUT_IF_ABSENT.encode_request(self.name, key_data, value_data, task_id(), to_millis(ttl))
+            request = _PUT_IF_ABSENT.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
         else:
             request = _PUT_IF_ABSENT_WITH_MAX_IDLE.encode_request(
-                self.name, key_data, value_data, task_id(), to_millis(ttl), to_millis(max_idle)
+                self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
             )
         return self._to_object(await self._call(request, self._partition_of(key_data), _PUT_IF_ABSENT.decode_response))
 
@@ -103,28 +103,28 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """The value of ``key``, or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
-        request = _GET.encode_request(self.name, key_data, task_id())
+        request = _GET.encode_request(self.name, key_data, task_id(self._loop))
         return self._to_object(await self._call(request, self._partition_of(key_data), _GET.decode_response, True))
 
     async def remove(self, key: KeyType) -> ValueType | None:
         """Remove the mapping of ``key``; returns the removed value or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
-        request = _REMOVE.encode_request(self.name, key_data, task_id())
+        request = _REMOVE.encode_request(self.name, key_data, task_id(self._loop))
         return self._to_object(await self._call(request, self._partition_of(key_data), _REMOVE.decode_response))
 
     async def delete(self, key: KeyType) -> None:
         """Remove the mapping of ``key`` without returning the value (cheaper than :meth:`remove`)."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
-        await self._call(_DELETE.encode_request(self.name, key_data, task_id()), self._partition_of(key_data))
+        await self._call(_DELETE.encode_request(self.name, key_data, task_id(self._loop)), self._partition_of(key_data))
 
     async def remove_if_same(self, key: KeyType, value: ValueType) -> bool:
         """Remove ``key`` only if it maps to ``value``; True if it was removed."""
         check_not_none(key, "key")
         check_not_none(value, "value")
         key_data = self._to_data(key)
-        request = _REMOVE_IF_SAME.encode_request(self.name, key_data, self._to_data(value), task_id())
+        request = _REMOVE_IF_SAME.encode_request(self.name, key_data, self._to_data(value), task_id(self._loop))
         return await self._call(request, self._partition_of(key_data), _REMOVE_IF_SAME.decode_response)
 
     async def replace(self, key: KeyType, value: ValueType) -> ValueType | None:
@@ -132,7 +132,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         check_not_none(key, "key")
         check_not_none(value, "value")
         key_data = self._to_data(key)
-        request = _REPLACE.encode_request(self.name, key_data, self._to_data(value), task_id())
+        request = _REPLACE.encode_request(self.name, key_data, self._to_data(value), task_id(self._loop))
         return self._to_object(await self._call(request, self._partition_of(key_data), _REPLACE.decode_response))
 
     async def replace_if_same(self, key: KeyType, old_value: ValueType, new_value: ValueType) -> bool:
@@ -142,7 +142,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         check_not_none(new_value, "new_value")
         key_data = self._to_data(key)
         request = _REPLACE_IF_SAME.encode_request(
-            self.name, key_data, self._to_data(old_value), self._to_data(new_value), task_id()
+            self.name, key_data, self._to_data(old_value), self._to_data(new_value), task_id(self._loop)
         )
         return await self._call(request, self._partition_of(key_data), _REPLACE_IF_SAME.decode_response)
 
@@ -150,7 +150,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         """Whether ``key`` has a value."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
-        request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id())
+        request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id(self._loop))
         return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)
 
     # -- whole-map operations ----------------------------------------------------------------------------------------

@@ -65,9 +65,12 @@ def to_millis(seconds: float | None) -> int:
     return int(seconds * 1000)
 
 
-def task_id() -> int:
-    """Stands for the protocol's thread id: locks are owned by the asyncio task that took them."""
-    task = asyncio.current_task()
+def task_id(loop: asyncio.AbstractEventLoop | None = None) -> int:
+    """Stands for the protocol's thread id: locks are owned by the asyncio task that took them.
+
+    Passing the running ``loop`` saves looking it up (this runs on every keyed request).
+    """
+    task = asyncio.current_task(loop)
     return id(task) if task is not None else 0
 
 
@@ -78,6 +81,7 @@ class Proxy:
         self.service_name = service_name
         self.name = name
         self._context = context
+        self._loop = context.loop
         serialization = context.serialization_service
         self._to_data = serialization.to_data
         self._to_object = serialization.to_object
