@@ -141,9 +141,8 @@ class EmbeddedCluster:
         if self._started:
             return
         self._started = True
-        # Each start forms a new cluster (a real cluster started again after a full stop has a new id too): clients
-        # see the id change and re-send what only the old cluster knew, such as Compact schemas.
-        self.cluster_id = uuid.uuid4()
+        # Each start forms a new cluster, as a real cluster started again after a full stop does.
+        self._form_new_cluster()
         try:
             for member in self.members:
                 await member._open()
@@ -206,8 +205,15 @@ class EmbeddedCluster:
         async with self._lock:
             index = len(self.members)
             member = EmbeddedMember(self, index, self.host, self._base_port + index if self._base_port else 0)
+            try:
+                await self._join(member)
+            except BaseException:
+                # A member that could not join is no member: it takes no index and keeps no socket open.
+                if member.alive and member not in self.live_members:
+                    member._close(MemberState.STOPPED)
+                    await member._wait_closed()
+                raise
             self.members.append(member)
-            await self._join(member)
             return member
 
     async def kill_member(self, member: EmbeddedMember) -> None:
@@ -249,15 +255,21 @@ class EmbeddedCluster:
             raise IllegalStateError("the cluster is not running")
         await member._open()
         if not self.live_members:
-            # Every member had gone: the one joining now forms a new cluster, which a real cluster marks with a
-            # new id (clients then re-send their Compact schemas, which went down with the last member).
-            self.cluster_id = uuid.uuid4()
+            # Every member had gone: the one joining now forms a new cluster.
+            self._form_new_cluster()
         for service in self.plugins.services:
             if service.member_joining is not None:
                 service.member_joining(self, member)
         self.live_members.append(member)
         self.member_list_version += 1
         self._rebalance(leaving=None)
+
+    def _form_new_cluster(self) -> None:
+        # A new cluster has a new id and none of the old one's distributed objects, which lived on its members.
+        # Clients see the id change and re-send what only the old cluster knew (Compact schemas, proxies), so their
+        # proxies are created again, with CREATED events, rather than found already there.
+        self.cluster_id = uuid.uuid4()
+        self.distributed_objects.clear()
 
     def _require_running(self, member: EmbeddedMember) -> None:
         if member.cluster is not self or not member.alive:

@@ -78,6 +78,15 @@ class CredentialsConfig:
     token: bytes | None = None
 
     def __post_init__(self) -> None:
+        # Clients send text and bytes: any other type (a YAML ``password: 1234`` reads as an int) could never match.
+        for name in ("username", "password"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise InvalidConfigurationError(f"credentials {name} must be a string, got {value!r}")
+        if self.token is not None and not isinstance(self.token, bytes):
+            raise InvalidConfigurationError(
+                f"credentials token must be bytes (text in a configuration file), got {self.token!r}"
+            )
         if self.token is None and (self.username is None or self.password is None):
             raise InvalidConfigurationError("credentials need a username and a password, or a token")
 
@@ -128,7 +137,12 @@ class MemberConfig:
             # Hazelcast properties are strings in YAML files.
             partition_count = int(partition_count)
         credentials = _parse_credentials(data.get("credentials"))
-        structures = {key: dict(value or {}) for key, value in data.items() if key not in _CLUSTER_KEYS}
+        # A section that is not a mapping is passed on as it is, for __post_init__ to reject by name.
+        structures = {
+            key: dict(value) if isinstance(value, Mapping) else (value or {})
+            for key, value in data.items()
+            if key not in _CLUSTER_KEYS
+        }
         return cls(
             cluster_name=cluster_name,
             partition_count=partition_count,

@@ -90,10 +90,12 @@ class ControlServer:
         server, self._server = self._server, None
         if server is not None:
             server.close()
-            await server.wait_closed()
+        # Handlers go first: from Python 3.12 on, wait_closed() also waits for open control connections.
         for task in list(self._handlers):
             task.cancel()
         await asyncio.gather(*self._handlers, return_exceptions=True)
+        if server is not None:
+            await server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import uuid
+import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import structlog
@@ -101,6 +102,8 @@ class EmbeddedMember:
         self._server: asyncio.Server | None = None
         self._routes: dict[int, Route] = cluster.routes
         self._deferred: list[MemberRequest] = []
+        #: Requests whose handler returned PENDING here; weak, so that those answered and dropped leave by themselves.
+        self._pending: weakref.WeakSet[MemberRequest] = weakref.WeakSet()
         self._delays: dict[int, float] = {}
         self._failures: dict[int, tuple[int, str | None]] = {}
         self._has_failures = False
@@ -162,8 +165,11 @@ class EmbeddedMember:
         self._delays.clear()
         self._failures.clear()
         self._has_failures = False
-        deferred, self._deferred = self._deferred, []
-        for request in deferred:
+        # Parked requests and those a handler meant to answer later would otherwise never be answered.
+        unanswered = [*self._deferred, *self._pending]
+        self._deferred = []
+        self._pending = weakref.WeakSet()
+        for request in unanswered:
             request.fail(MemberLeftError(f"member {self.address} left the cluster before it answered"))
 
     async def _wait_closed(self) -> None:
@@ -369,7 +375,10 @@ class EmbeddedMember:
                 self._log.warning("member.request.failed", message=request.route.name, exc_info=True)
             request.fail(error)
             return
-        if result is not PENDING:
+        if result is PENDING:
+            if not request.done:
+                self._pending.add(request)
+        else:
             request.respond(result)
 
     def _reject_malformed_header(self, connection: ClientConnection, initial: bytes) -> None:

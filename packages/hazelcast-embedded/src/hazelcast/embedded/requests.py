@@ -6,7 +6,8 @@ A handler is ``handler(request: MemberRequest) -> result``, called synchronously
   for a single parameter, otherwise a named tuple with snake_case fields (``request.params.key``);
 * the result is the response: ignored when the response has no parameters, the value for a single parameter, a tuple
   of the parameters otherwise. Returning :data:`PENDING` means the handler answers later with
-  :meth:`MemberRequest.respond` or :meth:`MemberRequest.fail` (blocking operations);
+  :meth:`MemberRequest.respond` or :meth:`MemberRequest.fail` (blocking operations); if the member executing it
+  stops first, the request is failed with :class:`~hazelcast.errors.MemberLeftError` and a later answer is ignored;
 * raising an exception answers with an error message: ``hazelcast.errors`` classes keep their protocol code
   (raise :class:`~hazelcast.errors.IllegalStateError` for code 27...), Python builtins map to their Java
   counterparts (``ValueError`` is ``IllegalArgumentException``), anything else is a ``RuntimeException``.
@@ -165,6 +166,8 @@ class MemberRequest:
         "backup_aware",
         "_ack_members",
         "_done",
+        # The executing member keeps PENDING requests in a WeakSet, to fail them if it stops before answering.
+        "__weakref__",
     )
 
     def __init__(

@@ -237,11 +237,10 @@ def map_put_all(request: MemberRequest) -> None:
 
 
 def map_get(request: MemberRequest) -> bytes | None:
-    params = request.params
     found = _owned_live_record(request)
     if found is None:
         return None
-    store, state_key, record, now = found
+    store, _, record, now = found
     store.touch(record, now)
     return record.value
 
