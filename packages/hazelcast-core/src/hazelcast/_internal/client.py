@@ -91,7 +91,9 @@ class HazelcastClient:
         self._cluster.use_public_ip = config.use_public_ip
         self._connections = ConnectionManager(config, loop, self._invocations, self._lifecycle, self._uuid, self._name)
         self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
-        self._cluster_view = ClusterViewListener(loop, self._invocations, self._cluster, self._partitions)
+        self._cluster_view = ClusterViewListener(
+            loop, self._invocations, self._cluster, self._partitions, self._connections
+        )
         self._proxies = ProxyManager(self._plugins)
         self._statistics = StatisticsService(config, self._connections, self._invocations)
         self._compact = CompactSchemaService(self._serialization, self._invocations, self._cluster, config, loop)
@@ -112,6 +114,7 @@ class HazelcastClient:
         )
         self._proxies.context = self._context
         self._client_services: dict[str, Any] = {}
+        self._closing: asyncio.Task[None] | None = None
         for listener in config.membership_listeners or ():
             added, removed = listener if isinstance(listener, tuple) else (listener, None)
             self._cluster.add_listener(added, removed)
@@ -125,6 +128,7 @@ class HazelcastClient:
         self._cluster.connection_manager = connections
         connections.check_partition_count = self._partitions.check_and_set_partition_count
         connections.member_addresses = self._cluster.member_addresses
+        connections.members = self._cluster.member_targets
         connections.on_connection_added.append(self._listeners.connection_added)
         connections.on_connection_added.append(self._cluster_view.connection_added)
         connections.on_connection_removed.append(self._listeners.connection_removed)
@@ -184,9 +188,15 @@ class HazelcastClient:
 
     async def shutdown(self) -> None:
         """Shut the client down: pending calls fail with HazelcastClientNotActiveError, connections close."""
-        if not self._lifecycle.running:
+        if self._closing is None:
+            if not self._lifecycle.running:
+                return
+            # One shutdown whoever asks (a user, a lifecycle listener, reconnection giving up): later callers wait for
+            # it, and it runs in its own task so that closing the client's tasks cannot cancel the shutdown itself.
+            self._closing = self._loop.create_task(self._close(fire_states=True))
+        elif self._closing.done():
             return
-        await self._close(fire_states=True)
+        await asyncio.shield(self._closing)
 
     async def _close(self, fire_states: bool) -> None:
         await self._statistics.shutdown()
@@ -204,6 +214,7 @@ class HazelcastClient:
                 except Exception:
                     _logger.exception("client.service_close_failed", service=attribute)
         await self._listeners.close()
+        self._cluster_view.close()
         await self._connections.shutdown()
         if fire_states:
             self._lifecycle.fire(LifecycleState.SHUTDOWN)

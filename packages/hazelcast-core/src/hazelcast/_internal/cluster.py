@@ -77,6 +77,10 @@ class ClusterService:
     def member_addresses(self) -> list[Address]:
         return [self.address_of(member) for member in self._members.values()]
 
+    def member_targets(self) -> list[tuple[uuid.UUID, Address]]:
+        """(uuid, address to connect to) of every member."""
+        return [(member.uuid, self.address_of(member)) for member in self._members.values()]
+
     def address_of(self, member: MemberInfo) -> Address:
         """Where to connect to ``member``: its public client address when ``use_public_ip`` is set and it has one."""
         if self.use_public_ip:

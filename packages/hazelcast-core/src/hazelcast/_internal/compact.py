@@ -18,13 +18,15 @@ with it, and this client must know a schema before it reads such data:
   object's type id) and, on the Compact type id -55, asks :meth:`CompactSchemaService.fetch_then_handle`
   whether the data refers to schemas this client does not know. Those are fetched with ``Client.fetchSchema``
   and the response is handled again, which also discovers the schemas of nested values one level at a time.
-  Events get the same treatment before their handler runs. A schema the cluster does not know either is
-  remembered, and reading the data then fails with ``SchemaNotFoundError``.
+  Events get the same treatment before their handler runs, and the events after one that waits queue behind it
+  so that a listener sees them in order. A schema the cluster does not know either is remembered, and reading
+  the data then fails with ``SchemaNotFoundError``; one that could not be fetched is asked for again next time.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -239,30 +241,48 @@ class CompactSchemaService:
         self._invocations.handle_response(message)
 
     def guard_event_handler(self, handler: Callable[[Message], None]) -> Callable[[Message], None]:
-        """Wrap a listener's event handler so that the schemas of an event's compact data are fetched first."""
+        """Wrap a listener's event handler so that the schemas of an event's compact data are fetched first.
+
+        Events keep their order: while one waits for its schemas, the events after it wait behind it.
+        """
+        backlog: deque[Message] = deque()
 
         def guarded(message: Message) -> None:
-            if len(message) > 1:
-                schema_ids = self.unknown_schema_ids(message)
-                if schema_ids:
-                    self._spawn(self._fetch_then_dispatch(schema_ids, message, guarded))
-                    return
+            if backlog:
+                backlog.append(message)
+                return
+            if len(message) > 1 and self.unknown_schema_ids(message):
+                backlog.append(message)
+                self._spawn(self._dispatch_backlog(backlog, handler))
+                return
             handler(message)
 
         return guarded
 
-    async def _fetch_then_dispatch(
-        self, schema_ids: set[int], message: Message, handler: Callable[[Message], None]
-    ) -> None:
+    async def _dispatch_backlog(self, backlog: deque[Message], handler: Callable[[Message], None]) -> None:
         try:
-            await self._fetch_all(schema_ids)
-        except Exception as error:
-            _logger.warning("compact.event_schema_fetch_failed", error=repr(error), schema_ids=sorted(schema_ids))
-            self._not_found.update(schema_ids)
-        try:
-            handler(message)
-        except Exception:
-            _logger.exception("listener.event_handler_failed")
+            while backlog:
+                message = backlog[0]
+                # Nested values are found one level at a time; ids the cluster lacks leave the set (``_fetch``).
+                schema_ids = self.unknown_schema_ids(message)
+                while schema_ids:
+                    try:
+                        await self._fetch_all(schema_ids)
+                    except Exception as error:
+                        # Not remembered as missing: a later event or response asks the cluster again.
+                        _logger.warning(
+                            "compact.event_schema_fetch_failed", error=repr(error), schema_ids=sorted(schema_ids)
+                        )
+                        break
+                    schema_ids = self.unknown_schema_ids(message)
+                backlog.popleft()
+                try:
+                    handler(message)
+                except Exception:
+                    _logger.exception("listener.event_handler_failed")
+        finally:
+            # Cancelled at shutdown: later events go straight to the handler rather than pile up here.
+            backlog.clear()
 
     async def _fetch_all(self, schema_ids: set[int]) -> None:
         tasks = []

@@ -53,6 +53,8 @@ _AUTHENTICATION = method("Client.authentication")
 _AUTHENTICATION_CUSTOM = method("Client.authenticationCustom")
 _PING = method("Client.ping")
 _EVENT_FLAGS = IS_EVENT | BACKUP_EVENT
+#: Seconds between two checks, under smart routing, that every member has a connection (as the official client).
+_MEMBER_CONNECT_PERIOD = 1.0
 _BACKUP_EVENT_OFFSET = 16
 
 
@@ -118,19 +120,25 @@ class Connection(asyncio.Protocol):
             self.close(f"malformed data from the member: {exc}", exc)
             return
         handle_response = self._invocations.handle_response
-        for message in messages:
-            flags = message[0][0]
-            if not flags & _EVENT_FLAGS:
-                handle_response(message)
-            elif flags & BACKUP_EVENT:
-                self._invocations.handle_backup_ack(_INT64.unpack_from(message[0][1], _BACKUP_EVENT_OFFSET)[0])
-            else:
-                handler = self.event_handlers.get(_INT64.unpack_from(message[0][1], 4)[0])
-                if handler is not None:
-                    try:
-                        handler(message)
-                    except Exception:
-                        _logger.exception("listener.event_handler_failed", connection=self.connection_id)
+        try:
+            for message in messages:
+                flags = message[0][0]
+                if not flags & _EVENT_FLAGS:
+                    handle_response(message)
+                elif flags & BACKUP_EVENT:
+                    self._invocations.handle_backup_ack(_INT64.unpack_from(message[0][1], _BACKUP_EVENT_OFFSET)[0])
+                else:
+                    handler = self.event_handlers.get(_INT64.unpack_from(message[0][1], 4)[0])
+                    if handler is not None:
+                        try:
+                            handler(message)
+                        except Exception:
+                            _logger.exception("listener.event_handler_failed", connection=self.connection_id)
+        except Exception as exc:
+            # A message too short for its header (or a fault in routing it) must not reach the event loop's exception
+            # handler: this connection can no longer be trusted, so it closes and its invocations are retried or fail.
+            _logger.exception("connection.message_handling_failed", connection=self.connection_id)
+            self.close(f"malformed message from the member: {exc!r}", exc)
 
     def connection_lost(self, exc: Exception | None) -> None:
         was_live = self.live
@@ -247,6 +255,7 @@ class ConnectionManager:
         self._connection_list: list[Connection] = []
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
+        self._member_connect_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self._backoff = _BackoffTimer(config, loop)
         self._ssl_context = make_ssl_context_for(config) if config.ssl_enabled else None
@@ -258,12 +267,16 @@ class ConnectionManager:
         self.check_partition_count: Callable[[int], None] = lambda count: None
         #: Set by the cluster service: the member addresses to try, newest member list first.
         self.member_addresses: Callable[[], list[Address]] = lambda: []
+        #: Set by the cluster service: (uuid, address to connect to) of every member in the member list.
+        self.members: Callable[[], list[tuple[uuid.UUID, Address]]] = lambda: []
         self.cluster_restarted: list[Callable[[], None]] = []
 
     # -- start / stop ---------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
         self._heartbeat_task = self.loop.create_task(self._heartbeat_loop())
+        if self.config.smart_routing:
+            self._member_connect_task = self.loop.create_task(self._member_connect_loop())
         if self.config.async_start:
             self._reconnect_task = self.loop.create_task(self._connect_to_cluster_forever())
             return
@@ -271,7 +284,7 @@ class ConnectionManager:
 
     async def shutdown(self) -> None:
         self._shutdown = True
-        tasks = [t for t in (self._heartbeat_task, self._reconnect_task) if t is not None]
+        tasks = [t for t in (self._heartbeat_task, self._reconnect_task, self._member_connect_task) if t is not None]
         tasks += list(self._pending.values()) + list(self._background)
         for task in tasks:
             task.cancel()
@@ -315,6 +328,8 @@ class ConnectionManager:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if self._shutdown:
+                return  # the client shut down during an attempt: nothing failed that anyone still wants
             _logger.error("connection.cluster_connect_failed", error=repr(exc))
             self.loop.create_task(self._lifecycle.client_shutdown_requested())
 
@@ -495,13 +510,27 @@ class ConnectionManager:
                 return connection
         return None
 
-    @property
-    def has_connection(self) -> bool:
-        return bool(self.connections)
-
     def check_offline(self) -> None:
         if not self.connections and self.config.reconnect_mode == ReconnectMode.ASYNC:
             raise ClientOfflineError("the client is not connected to the cluster (reconnect_mode=ASYNC)")
+
+    async def _member_connect_loop(self) -> None:
+        """Smart routing: open a connection to every listed member that has none.
+
+        Members that join get one when the member list arrives; this also reopens a connection that closed while its
+        member stayed in the cluster, without which requests for that member's partitions would take a detour and the
+        member's events for local-only listener registrations would never reach the client again.
+        """
+        while True:
+            await asyncio.sleep(_MEMBER_CONNECT_PERIOD)
+            if not self.connections:
+                continue  # reconnecting to the cluster is the reconnect task's work
+            try:
+                for member_uuid, address in self.members():
+                    if member_uuid not in self.connections:
+                        self.connect_to_member(address)
+            except Exception:  # one failed round must not end the loop
+                _logger.exception("connection.member_connect_round_failed")
 
     # -- heartbeats ---------------------------------------------------------------------------------------------------
 

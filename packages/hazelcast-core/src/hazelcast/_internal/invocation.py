@@ -5,7 +5,7 @@ Hot path: a proxy encodes its request and awaits :meth:`InvocationService.call`,
 Deadlines live on the loop's monotonic clock in a coarse timer wheel (one timer per 100 ms slot, not per
 invocation), so a request whose response never comes fails at its deadline. Cancelling an invocation (directly or
 through the task awaiting it) releases it at once, and its late response is ignored. At most
-``max_concurrent_invocations`` are in flight; further callers wait for a slot.
+``max_concurrent_invocations`` are in flight; further callers wait for a place, their deadline running meanwhile.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Invocation(asyncio.Future):  # type: ignore[type-arg]
         "retryable",
         "deadline",
         "slot",
+        "queued",
         "connection",
         "pinned",
         "target_uuid",
@@ -96,8 +97,10 @@ class Invocation(asyncio.Future):  # type: ignore[type-arg]
         self.decoder = decoder
         self.retryable = retryable
         self.deadline = deadline
-        #: Timer-wheel slot while admitted (in flight); 0 once released.
+        #: Timer-wheel slot of the deadline while admitted or queued; 0 once released.
         self.slot = 0
+        #: Waiting for an in-flight place (``max_concurrent_invocations``): it has a deadline but no place yet.
+        self.queued = False
         #: Where the current attempt was sent.
         self.connection = connection
         #: Bound to ``connection`` for good (listener registrations, heartbeats): never re-routed or retried.
@@ -136,6 +139,7 @@ class InvocationService:
         self._slots: dict[int, set[Invocation]] = {}
         self._in_flight = 0
         self._waiting: deque[Invocation] = deque()
+        self._draining = False
         self._shutdown = False
         self._connections: dict[Any, Connection] = {}
         self._owners: list[Any] = []
@@ -215,6 +219,9 @@ class InvocationService:
         if self._shutdown:
             invocation.set_exception(HazelcastClientNotActiveError("the client is shut down"))
         elif self._in_flight >= self._max_in_flight and not urgent:
+            # The deadline runs while it waits: a caller is never held past it, and an expired request is never sent.
+            invocation.queued = True
+            self._schedule_deadline(invocation)
             self._waiting.append(invocation)
         else:
             self._admit(invocation)
@@ -395,13 +402,43 @@ class InvocationService:
         bucket = self._slots.get(slot)
         if bucket is not None:
             bucket.discard(invocation)
+        if invocation.queued:
+            # It never held an in-flight place; the queue skips it once it is done.
+            invocation.queued = False
+            return
         self._in_flight -= 1
-        waiting = self._waiting
-        while waiting and self._in_flight < self._max_in_flight:
-            queued = waiting.popleft()
-            if not queued.done():
-                self._admit(queued)
+        if self._waiting and not self._draining:
+            self._admit_waiting()
+
+    def _admit_waiting(self) -> None:
+        # A queued invocation that fails at once (no connection) releases its place from inside this loop; the flag
+        # makes that inner release leave the queue to this loop instead of recursing once per waiting invocation.
+        self._draining = True
+        try:
+            waiting = self._waiting
+            now = self.loop.time()
+            while waiting and self._in_flight < self._max_in_flight:
+                queued = waiting.popleft()
+                if queued.done():
+                    continue
+                if queued.deadline <= now:
+                    # Its deadline timer is due in this very loop iteration: never send what the caller gave up on.
+                    self._expire_queued(queued)
+                    continue
+                # Its deadline is already on the wheel.
+                queued.queued = False
+                self._in_flight += 1
                 self._send(queued)
+        finally:
+            self._draining = False
+
+    def _expire_queued(self, invocation: Invocation) -> None:
+        self._complete_exception(
+            invocation,
+            OperationTimeoutError(
+                "no in-flight place (max_concurrent_invocations) came free within the invocation timeout"
+            ),
+        )
 
     def _schedule_deadline(self, invocation: Invocation) -> None:
         slot = math.ceil(invocation.deadline / _WHEEL_RESOLUTION)
@@ -428,7 +465,9 @@ class InvocationService:
                 self._release(invocation)
                 continue
             response = invocation.pending_response
-            if response is None:
+            if invocation.queued:
+                self._expire_queued(invocation)
+            elif response is None:
                 self._complete_exception(
                     invocation,
                     OperationTimeoutError(

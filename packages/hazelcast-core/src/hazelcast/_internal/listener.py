@@ -26,6 +26,8 @@ _logger = structlog.get_logger("hazelcast.listener")
 _CLUSTER_VIEW = method("Client.addClusterViewListener")
 _MEMBERS_VIEW, _PARTITIONS_VIEW = _CLUSTER_VIEW.spec.event_type(0), _CLUSTER_VIEW.spec.event_type(1)
 _DECODE_MEMBERS_VIEW, _DECODE_PARTITIONS_VIEW = _CLUSTER_VIEW.decode_event[0], _CLUSTER_VIEW.decode_event[1]
+#: Seconds before the cluster view listener is registered again after the member refused or did not answer.
+_CLUSTER_VIEW_RETRY_DELAY = 1.0
 
 
 @dataclass(eq=False)
@@ -36,6 +38,8 @@ class _Registration:
     event_handler: Callable[[Message], None]
     #: Connection -> the member-side registration id on it.
     on_connection: dict[Connection, Any] = field(default_factory=dict)
+    #: False once deregistered (or failed everywhere): a registration still in flight then is undone on arrival.
+    active: bool = True
 
 
 class ListenerService:
@@ -69,16 +73,18 @@ class ListenerService:
         event_handler: Callable[[Message], None],
     ) -> str:
         """Register a listener; ``add_request(local_only)`` makes the request for one connection."""
+        targets = self._targets()
+        if not targets:
+            # Before the registration is kept: a call that fails must leave nothing to register on reconnection.
+            self._connections.check_offline()
         registration = _Registration(add_request, decode_add_response, remove_request, self.event_guard(event_handler))
         registration_id = str(uuid.uuid4())
         self._registrations[registration_id] = registration
-        targets = self._targets()
-        if not targets:
-            self._connections.check_offline()
         results = await asyncio.gather(*(self._register_on(registration, c) for c in targets), return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures and len(failures) == len(results):
             del self._registrations[registration_id]
+            registration.active = False
             raise failures[0]
         return registration_id
 
@@ -86,6 +92,7 @@ class ListenerService:
         registration = self._registrations.pop(registration_id, None)
         if registration is None:
             return False
+        registration.active = False
         for connection, server_id in list(registration.on_connection.items()):
             self._drop_handler(connection, registration)
             if not connection.live:
@@ -118,6 +125,19 @@ class ListenerService:
         except BaseException:
             self._drop_handler(connection, registration)
             raise
+        if not connection.live:
+            # The connection closed while the answer was on its way, and the member forgot the registration with it.
+            # Kept, it would make a unisocket client believe the listener registered and never move it to the next
+            # connection.
+            self._drop_handler(connection, registration)
+            return
+        if not registration.active:
+            # Deregistered while this request was under way (a connection that opened meanwhile): the member must
+            # not keep sending events for it, nor the connection keep calling the user's listener.
+            self._drop_handler(connection, registration)
+            future = self._invocations.invoke(registration.remove_request(server_id), connection=connection, urgent=True)
+            future.add_done_callback(_log_late_deregistration)
+            return
         registration.on_connection[connection] = server_id
 
     @staticmethod
@@ -157,12 +177,25 @@ class ListenerService:
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
+def _log_late_deregistration(future: asyncio.Future[Any]) -> None:
+    if future.cancelled():
+        return
+    error = future.exception()
+    if error is not None and not isinstance(error, HazelcastClientNotActiveError):
+        _logger.debug("listener.deregister_failed", error=repr(error))
+
+
 def _unguarded(handler: Callable[[Message], None]) -> Callable[[Message], None]:
     return handler
 
 
 class ClusterViewListener:
-    """Keeps the cluster view listener on exactly one connection and feeds members and partitions to their services."""
+    """Keeps the cluster view listener on exactly one connection and feeds members and partitions to their services.
+
+    A registration that fails while its connection stays open (an error answer, no answer in time) is tried again,
+    on any live connection, after a short pause: without the listener the client would never learn of members
+    joining or leaving, nor of partitions moving.
+    """
 
     def __init__(
         self,
@@ -170,13 +203,15 @@ class ClusterViewListener:
         invocations: InvocationService,
         cluster: ClusterService,
         partitions: PartitionService,
+        connections: ConnectionManager,
     ) -> None:
         self._loop = loop
         self._invocations = invocations
         self._cluster = cluster
         self._partitions = partitions
+        self._connections = connections
         self._connection: Connection | None = None
-        self._task: asyncio.Task[Any] | None = None
+        self._retry: asyncio.TimerHandle | None = None
 
     def connection_added(self, connection: Connection) -> None:
         if self._connection is None:
@@ -212,5 +247,23 @@ class ClusterViewListener:
             _logger.warning("cluster.view_listener_failed", error=repr(f.exception()))
             if self._connection is connection:
                 self._connection = None
+                if self._retry is None:
+                    self._retry = self._loop.call_later(_CLUSTER_VIEW_RETRY_DELAY, self._register_again)
 
         future.add_done_callback(done)
+
+    def _register_again(self) -> None:
+        self._retry = None
+        if self._connection is not None:
+            return  # a connection that opened meanwhile took the listener
+        for candidate in self._connections.connections.values():
+            if candidate.live:
+                self._register(candidate)
+                return
+        # No live connection: the next one that opens gets the listener (connection_added).
+
+    def close(self) -> None:
+        """Stop trying to register (the client is shutting down)."""
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None

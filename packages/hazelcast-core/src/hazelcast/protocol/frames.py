@@ -97,12 +97,21 @@ class MessageReader:
     ``feed`` takes whatever the transport delivered and returns the messages it completed, in order. A peer that has not
     authenticated yet is held to ``max_message_bytes`` per message and may not send fragments (as a Hazelcast member
     does); set ``max_message_bytes`` to None and ``allow_fragments`` to True once it has.
+
+    A frame larger than one read arrives in many chunks: they are kept in a list and joined once the frame is complete,
+    so a large value costs linear copying, not a copy of everything received so far at every read.
     """
 
-    __slots__ = ("_rest", "_frames", "_size", "_fragments", "max_message_bytes", "allow_fragments")
+    __slots__ = (
+        "_chunks", "_buffered", "_wanted", "_frames", "_size", "_fragments", "max_message_bytes", "allow_fragments"
+    )
 
     def __init__(self, max_message_bytes: int | None = None, allow_fragments: bool = True) -> None:
-        self._rest = b""
+        #: Received bytes not yet cut into frames, in arrival order, ``_buffered`` of them in all.
+        self._chunks: list[bytes] = []
+        self._buffered = 0
+        #: How many buffered bytes the next cut needs: a frame header, or the whole frame whose header was read.
+        self._wanted = 0
         self._frames: Message = []
         self._size = 0
         self._fragments: dict[int, Message] = {}
@@ -110,9 +119,18 @@ class MessageReader:
         self.allow_fragments = allow_fragments
 
     def feed(self, data: bytes) -> list[Message]:
-        buf = self._rest + data if self._rest else bytes(data)
+        if self._buffered:
+            self._chunks.append(data)
+            self._buffered += len(data)
+            if self._buffered < self._wanted:
+                return []
+            buf = b"".join(self._chunks)
+            self._chunks = []
+        else:
+            buf = bytes(data)
         end = len(buf)
         pos = 0
+        wanted = _HEADER_SIZE
         frames = self._frames
         limit = self.max_message_bytes
         completed: list[Message] = []
@@ -128,6 +146,7 @@ class MessageReader:
             if end - pos < length:
                 if limit is not None:
                     self._size -= length
+                wanted = length
                 break
             frames.append((flags, buf[pos + _HEADER_SIZE : pos + length]))
             pos += length
@@ -139,7 +158,12 @@ class MessageReader:
                     self._add_fragment(frames, completed)
                 frames = []
         self._frames = frames
-        self._rest = buf[pos:] if pos < end else b""
+        if pos < end:
+            self._chunks = [buf[pos:] if pos else buf]
+            self._buffered = end - pos
+            self._wanted = wanted
+        else:
+            self._buffered = 0
         return completed
 
     def _add_fragment(self, frames: Message, completed: list[Message]) -> None:
@@ -163,4 +187,4 @@ class MessageReader:
     @property
     def pending_bytes(self) -> int:
         """Bytes received but not yet part of a completed message (a partial frame)."""
-        return len(self._rest)
+        return self._buffered

@@ -36,6 +36,8 @@ __all__ = [
     "build_encoders",
     "build_item_decoders",
     "build_top_level_decoders",
+    "decimal_from_java",
+    "decimal_to_java",
     "int_out_of_range",
 ]
 
@@ -68,6 +70,26 @@ def big_integer_to_bytes(value: int) -> bytes:
     return value.to_bytes(magnitude.bit_length() // 8 + 1, "big", signed=True)
 
 
+def decimal_to_java(value: decimal.Decimal) -> tuple[bytes, int]:
+    """The unscaled value (as ``big_integer_to_bytes``) and the scale of the Java ``BigDecimal`` equal to ``value``.
+
+    Every format (built-in, Compact, Portable) writes a decimal as these two parts.
+
+    Raises:
+        ValueError: ``value`` is NaN or infinite, which a ``BigDecimal`` cannot be.
+    """
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"Decimal {value} has no Java BigDecimal equivalent")
+    unscaled = int("".join(map(str, digits)))
+    return big_integer_to_bytes(-unscaled if sign else unscaled), -exponent
+
+
+def decimal_from_java(unscaled: bytes, scale: int) -> decimal.Decimal:
+    """The ``Decimal`` of a Java ``BigDecimal`` read as its unscaled value's bytes and its scale."""
+    value = int.from_bytes(unscaled, "big", signed=True)
+    # Built from the digits: Decimal arithmetic would round to the context precision.
+    return decimal.Decimal((1 if value < 0 else 0, tuple(map(int, str(abs(value)))), -scale))
 
 
 def build_encoders(structs: PayloadStructs, int_type_id: int | None, *, top_level: bool) -> dict[type, Encoder]:
@@ -126,12 +148,8 @@ def build_encoders(structs: PayloadStructs, int_type_id: int | None, *, top_leve
         return pack_uuid(uuid_lead, bits >> 64, bits & _UINT64_MASK)
 
     def encode_decimal(value: decimal.Decimal) -> bytes:
-        sign, digits, exponent = value.as_tuple()
-        if not isinstance(exponent, int):
-            raise HazelcastSerializationError(f"Decimal {value} has no Java BigDecimal equivalent")
-        unscaled = int("".join(map(str, digits)))
-        raw = big_integer_to_bytes(-unscaled if sign else unscaled)
-        return pack_length(decimal_lead, len(raw)) + raw + pack_scale(-exponent)
+        raw, scale = decimal_to_java(value)
+        return pack_length(decimal_lead, len(raw)) + raw + pack_scale(scale)
 
     def encode_date(value: datetime.date) -> bytes:
         return pack_date(date_lead, value.year, value.month, value.day)
@@ -290,18 +308,19 @@ def build_item_decoders(structs: PayloadStructs) -> dict[int, ItemDecoder]:
         raw, end = sized(data, pos)
         return (None if raw is None else raw.decode()), end
 
-    def decode_big_integer(data: bytes, pos: int) -> tuple[int, int]:
+    def big_integer_bytes(data: bytes, pos: int) -> tuple[bytes, int]:
         raw, end = sized(data, pos)
         if raw is None:
             raise EOFError("a BigInteger payload has no bytes")
+        return raw, end
+
+    def decode_big_integer(data: bytes, pos: int) -> tuple[int, int]:
+        raw, end = big_integer_bytes(data, pos)
         return int.from_bytes(raw, "big", signed=True), end
 
     def decode_big_decimal(data: bytes, pos: int) -> tuple[decimal.Decimal, int]:
-        unscaled, end = decode_big_integer(data, pos)
-        scale = unpack_int32(data, end)[0]
-        # Built from the digits: Decimal arithmetic would round to the context precision.
-        digits = tuple(map(int, str(abs(unscaled))))
-        return decimal.Decimal((1 if unscaled < 0 else 0, digits, -scale)), end + 4
+        raw, end = big_integer_bytes(data, pos)
+        return decimal_from_java(raw, unpack_int32(data, end)[0]), end + 4
 
     def decode_uuid(data: bytes, pos: int) -> tuple[uuid.UUID, int]:
         most, least = unpack_uint64_pair(data, pos)

@@ -196,8 +196,10 @@ class BufferObjectDataOutput(ObjectDataOutput):
         if val is None:
             self.write_int(_NULL_LENGTH)
             return
-        self.write_int(len(val))
-        self.write_raw("".join(val).encode(self._utf16, "surrogatepass"))
+        encoded = "".join(val).encode(self._utf16, "surrogatepass")
+        # The count is of UTF-16 code units, the array a reader gets: an item beyond U+FFFF takes two.
+        self.write_int(len(encoded) // 2)
+        self.write_raw(encoded)
 
     def write_int_array(self, val: Sequence[int] | None) -> None:
         self._write_packed_array(val, "i", 4)

@@ -85,7 +85,8 @@ class ObjectDataOutput(abc.ABC):
 
     @abc.abstractmethod
     def write_char_array(self, val: Sequence[str] | None) -> None:
-        """Write a char array: its length, then one UTF-16 code unit per item."""
+        """Write a char array: its length in UTF-16 code units, then the code units (two for an item beyond
+        U+FFFF, which reads back as its surrogate pair)."""
 
     @abc.abstractmethod
     def write_int_array(self, val: Sequence[int] | None) -> None:

@@ -30,7 +30,8 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hazelcast.serialization._builtin_codecs import big_integer_to_bytes
+from hazelcast.serialization._builtin_codecs import decimal_from_java, decimal_to_java
+from hazelcast.serialization._byte_order import PayloadStructs, payload_structs
 from hazelcast.serialization.field_kind import FieldKind
 from hazelcast.serialization._temporal import offset_seconds, offset_timezone
 
@@ -88,8 +89,6 @@ _PACKED_ARRAYS: dict[FieldKind, FieldKind] = {
 }
 
 
-
-
 def _overrun(count: int, position: int, data: bytes) -> EOFError:
     return EOFError(f"{count} bytes at offset {position} overrun a {len(data)}-byte buffer")
 
@@ -98,20 +97,19 @@ class KindCodecs:
     """Encoders and decoders of one payload byte order (see the module docstring for the layouts)."""
 
     def __init__(self, big_endian: bool) -> None:
-        p = ">" if big_endian else "<"
+        structs = payload_structs(big_endian)
+        p = structs.prefix
         self.big_endian = big_endian
         self.prefix = p
-        int32 = struct.Struct(p + "i")
-        int64 = struct.Struct(p + "q")
         pair = struct.Struct(p + "ii")
-        self.pack_int32 = int32.pack
-        self.pack_int32_into = int32.pack_into
-        self.unpack_int32 = int32.unpack_from
-        self.pack_int64 = int64.pack
-        self.unpack_int64 = int64.unpack_from
+        self.pack_int32 = structs.int32.pack
+        self.pack_int32_into = structs.int32.pack_into
+        self.unpack_int32 = structs.int32.unpack_from
+        self.pack_int64 = structs.int64.pack
+        self.unpack_int64 = structs.int64.unpack_from
         self._pack_pair_into = pair.pack_into
         self._unpack_pair = pair.unpack_from
-        self._unpack_uint16 = struct.Struct(p + "H").unpack_from
+        self._unpack_uint16 = structs.uint16.unpack_from
 
         #: Fixed-size kinds (booleans aside): ``pack_into(buffer, offset, value)`` and ``unpack_from``.
         self.fixed_pack: dict[FieldKind, Callable[..., None]] = {}
@@ -124,22 +122,20 @@ class KindCodecs:
         #: Variable-size kinds other than nested compacts: ``append(buffer, value)`` and ``decode(data, offset)``.
         self.append: dict[FieldKind, Appender] = {}
         self.decode: dict[FieldKind, Decoder] = {}
-        self._build_scalars(p)
+        self._build_scalars(structs)
         self._build_arrays(p)
 
     # -- scalars ---------------------------------------------------------------------------------------------------
 
-    def _build_scalars(self, p: str) -> None:
+    def _build_scalars(self, structs: PayloadStructs) -> None:
+        p = structs.prefix
         pack_int32 = self.pack_int32
         unpack_int32 = self.unpack_int32
-        time_struct = struct.Struct(p + "bbbi")
-        date_struct = struct.Struct(p + "ibb")
-        timestamp_struct = struct.Struct(p + "ibbbbbi")
-        zoned_struct = struct.Struct(p + "ibbbbbii")
-        pack_time, unpack_time = time_struct.pack, time_struct.unpack_from
-        pack_date, unpack_date = date_struct.pack, date_struct.unpack_from
-        pack_timestamp, unpack_timestamp = timestamp_struct.pack, timestamp_struct.unpack_from
-        pack_zoned, unpack_zoned = zoned_struct.pack, zoned_struct.unpack_from
+        # Compact lays dates and times out as the built-in serializers do.
+        pack_time, unpack_time = structs.time.pack, structs.time.unpack_from
+        pack_date, unpack_date = structs.date.pack, structs.date.unpack_from
+        pack_timestamp, unpack_timestamp = structs.date_time.pack, structs.date_time.unpack_from
+        pack_zoned, unpack_zoned = structs.offset_date_time.pack, structs.offset_date_time.unpack_from
 
         def append_boolean(buf: bytearray, value: bool) -> None:
             buf.append(1 if value else 0)
@@ -171,22 +167,14 @@ class KindCodecs:
             return sized(data, pos)[0].decode("utf-8")
 
         def append_decimal(buf: bytearray, value: decimal.Decimal) -> None:
-            sign, digits, exponent = value.as_tuple()
-            if not isinstance(exponent, int):
-                raise ValueError(f"Decimal {value} has no Java BigDecimal equivalent")
-            unscaled = int("".join(map(str, digits)))
-            raw = big_integer_to_bytes(-unscaled if sign else unscaled)
+            raw, scale = decimal_to_java(value)
             buf += pack_int32(len(raw))
             buf += raw
-            buf += pack_int32(-exponent)
+            buf += pack_int32(scale)
 
         def decode_decimal(data: bytes, pos: int) -> decimal.Decimal:
             raw, end = sized(data, pos)
-            unscaled = int.from_bytes(raw, "big", signed=True)
-            scale = unpack_int32(data, end)[0]
-            # Built from the digits: Decimal arithmetic would round to the context's precision.
-            digits = tuple(map(int, str(abs(unscaled))))
-            return decimal.Decimal((1 if unscaled < 0 else 0, digits, -scale))
+            return decimal_from_java(raw, unpack_int32(data, end)[0])
 
         def append_time(buf: bytearray, value: datetime.time) -> None:
             buf += pack_time(value.hour, value.minute, value.second, value.microsecond * 1000)

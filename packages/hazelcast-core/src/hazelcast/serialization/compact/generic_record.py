@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from hazelcast.errors import HazelcastSerializationError
@@ -364,6 +364,7 @@ class GenericRecordBuilder:
         return self._set(field_name, K.ARRAY_OF_COMPACT, value)
 
 
+_ARRAY_KINDS = frozenset(kind for kind in K if kind.name.startswith("ARRAY_OF_"))
 _ARRAY_ITEM_NON_NULL = {
     K.ARRAY_OF_BOOLEAN,
     K.ARRAY_OF_INT8,
@@ -383,11 +384,15 @@ def _check_value(field_name: str, kind: FieldKind, value: Any) -> None:
                 f"field {field_name!r} of kind {kind.name} cannot be None; use the nullable kind"
             )
         return
+    if kind in _ARRAY_KINDS and (isinstance(value, str) or not isinstance(value, Sequence)):
+        raise HazelcastSerializationError(
+            f"array field {field_name!r} of kind {kind.name} takes a list, not {type(value).__qualname__}"
+        )
     if kind == K.COMPACT and not isinstance(value, CompactGenericRecord):
         raise HazelcastSerializationError(f"field {field_name!r} takes a compact GenericRecord, not {type(value)!r}")
     if kind == K.ARRAY_OF_COMPACT and not all(item is None or isinstance(item, CompactGenericRecord) for item in value):
         raise HazelcastSerializationError(f"field {field_name!r} takes compact GenericRecords only")
-    if kind in _ARRAY_ITEM_NON_NULL and None in value:
+    if kind in _ARRAY_ITEM_NON_NULL and any(item is None for item in value):
         raise HazelcastSerializationError(
             f"array field {field_name!r} of kind {kind.name} cannot hold None items; use the nullable kind"
         )

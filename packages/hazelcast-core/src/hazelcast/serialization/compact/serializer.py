@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
-from hazelcast.serialization._input import BufferObjectDataInput
 from hazelcast.serialization.api import ObjectDataOutput
 from hazelcast.serialization.compact._codecs import kind_codecs
 from hazelcast.serialization.compact._reader import DefaultCompactReader
@@ -150,6 +149,7 @@ class CompactStreamSerializer:
     def decode_item(self, data: bytes, position: int) -> tuple[Any, int]:
         """Read the value whose schema id is at ``position``; returns it and the offset after it.
 
+        The service's decoder of type id -55, for whole serialized objects, list items and ``read_object``.
         Values of a type name with a registered serializer become objects of its class; others become
         ``CompactGenericRecord``s (as in Java).
 
@@ -169,10 +169,6 @@ class CompactStreamSerializer:
 
     def read_nested(self, data: bytes, position: int) -> Any:
         return self.decode_item(data, position)[0]
-
-    def read(self, inp: BufferObjectDataInput) -> Any:
-        """Read a value from a stream (the service's reader entry for type id -55)."""
-        return inp.read_with(self.decode_item)
 
     # -- discovery of unknown schemas --------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import datetime
 import decimal
 
 from hazelcast.errors import HazelcastSerializationError
-from hazelcast.serialization._builtin_codecs import big_integer_to_bytes
+from hazelcast.serialization._builtin_codecs import decimal_from_java, decimal_to_java
 from hazelcast.serialization.api import ObjectDataInput, ObjectDataOutput
 from hazelcast.serialization._temporal import offset_seconds, offset_timezone
 
@@ -31,22 +31,16 @@ __all__ = [
 
 def write_decimal(out: ObjectDataOutput, value: decimal.Decimal) -> None:
     """Unscaled value as Java ``BigInteger.toByteArray`` bytes (with their count), then the int32 scale."""
-    sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
-        raise HazelcastSerializationError(f"Decimal {value} has no Java BigDecimal equivalent")
-    unscaled = int("".join(map(str, digits)))
-    out.write_byte_array(big_integer_to_bytes(-unscaled if sign else unscaled))
-    out.write_int(-exponent)
+    raw, scale = decimal_to_java(value)
+    out.write_byte_array(raw)
+    out.write_int(scale)
 
 
 def read_decimal(inp: ObjectDataInput) -> decimal.Decimal:
     raw = inp.read_byte_array()
     if raw is None:
         raise HazelcastSerializationError("a Portable decimal has no unscaled value")
-    unscaled = int.from_bytes(raw, "big", signed=True)
-    scale = inp.read_int()
-    # Built from the digits: Decimal arithmetic would round to the context precision.
-    return decimal.Decimal((1 if unscaled < 0 else 0, tuple(map(int, str(abs(unscaled)))), -scale))
+    return decimal_from_java(raw, inp.read_int())
 
 
 def write_date(out: ObjectDataOutput, value: datetime.date) -> None:
