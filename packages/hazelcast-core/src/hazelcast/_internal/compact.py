@@ -177,6 +177,8 @@ class CompactSchemaService:
 
     def cluster_restarted(self) -> None:
         """Re-send every known schema to the cluster, which forgot them; requests wait until it has them."""
+        # A restarted cluster may learn, from its writers, schemas the old one lacked: ask again when they come up.
+        self._not_found.clear()
         schemas = list(self._stream.schemas.values())
         if not schemas or self._closed:
             return

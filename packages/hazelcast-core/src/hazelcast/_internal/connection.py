@@ -331,7 +331,7 @@ class ConnectionManager:
             if self._shutdown:
                 return  # the client shut down during an attempt: nothing failed that anyone still wants
             _logger.error("connection.cluster_connect_failed", error=repr(exc))
-            self.loop.create_task(self._lifecycle.client_shutdown_requested())
+            self._lifecycle.request_shutdown()
 
     def _candidate_addresses(self) -> list[Address]:
         seen: set[Address] = set()
@@ -390,13 +390,13 @@ class ConnectionManager:
             async with asyncio.timeout(timeout):
                 response = await self._authenticate(connection)
         except (OSError, TimeoutError, HazelcastError, FramingError) as exc:
+            for connection in [c for c in self._connection_list if c.connection_id == connection_id]:
+                connection.close("connect or authentication failed")
+                self._connection_list.remove(connection)
             if isinstance(exc, (AuthenticationError, ClientNotAllowedInClusterError, IllegalStateError)):
                 # The member answered and refused: trying again will not help.
                 raise
             _logger.info("connection.open_failed", address=str(address), error=repr(exc))
-            for connection in [c for c in self._connection_list if c.connection_id == connection_id]:
-                connection.close("connect or authentication failed")
-                self._connection_list.remove(connection)
             return None
         return self._on_authenticated(connection, response)
 
@@ -488,7 +488,7 @@ class ConnectionManager:
         mode = self.config.reconnect_mode
         if mode == ReconnectMode.OFF:
             _logger.warning("connection.reconnect_off")
-            self.loop.create_task(self._lifecycle.client_shutdown_requested())
+            self._lifecycle.request_shutdown()
             return
         if self._reconnect_task is None or self._reconnect_task.done():
             self._reconnect_task = self.loop.create_task(self._connect_to_cluster_forever())

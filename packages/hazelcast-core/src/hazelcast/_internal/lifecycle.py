@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -36,10 +37,11 @@ class LifecycleService:
     def __init__(self, callbacks: CallbackRunner, listeners: list[Callable[[str], Any]] | None = None) -> None:
         self._callbacks = callbacks
         self._listeners: dict[str, Callable[[str], Any]] = {}
+        self._shutdown_tasks: set[asyncio.Task[None]] = set()
         self.running = False
         self.state: str | None = None
         #: Set by the client: shuts it down (used when reconnection is off or gives up).
-        self.shutdown_callback: Callable[[], Awaitable[None]] | None = None
+        self.shutdown_callback: Callable[[], Coroutine[Any, Any, None]] | None = None
         for listener in listeners or ():
             self.add_listener(listener)
 
@@ -69,6 +71,10 @@ class LifecycleService:
         for listener in list(self._listeners.values()):
             self._callbacks.run("lifecycle", listener, state)
 
-    async def client_shutdown_requested(self) -> None:
-        if self.shutdown_callback is not None and self.running:
-            await self.shutdown_callback()
+    def request_shutdown(self) -> None:
+        """Shut the client down in a task of its own, for code that the shutdown itself would cancel."""
+        if self.shutdown_callback is None or not self.running:
+            return
+        task = asyncio.get_running_loop().create_task(self.shutdown_callback())
+        self._shutdown_tasks.add(task)
+        task.add_done_callback(self._shutdown_tasks.discard)

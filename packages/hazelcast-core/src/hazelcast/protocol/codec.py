@@ -45,7 +45,6 @@ from hazelcast.protocol.spec import CustomSpec, MethodSpec, Param
 
 __all__ = [
     "MethodCodec",
-    "compile_method",
     "decoder_for",
     "encoder_for",
     "register_custom_factory",
@@ -265,7 +264,6 @@ def _type_codec(type_name: str) -> tuple[Callable[..., int], Callable[..., tuple
     cached = _codec_cache.get(type_name) or _BUILTIN_CODECS.get(type_name)
     if cached is not None:
         return cached
-    # Insert a placeholder first so that recursive custom types resolve lazily through the cache.
     codec = _build_type_codec(type_name)
     _codec_cache[type_name] = codec
     return codec
@@ -634,7 +632,3 @@ class MethodCodec:
 
     def __repr__(self) -> str:
         return f"<MethodCodec {self.spec.name} 0x{self.request_type:06x}>"
-
-
-def compile_method(spec: MethodSpec) -> MethodCodec:
-    return MethodCodec(spec)
