@@ -125,3 +125,19 @@ async def test_requests_without_a_partition_follow_the_load_balancer(cluster3: E
         for _ in range(6):
             await m.size()
         assert len(set(balancer.picked)) == 3
+
+
+async def test_a_listener_refused_by_one_member_is_rolled_back_and_reported(cluster3: EmbeddedCluster) -> None:
+    from hazelcast.errors import IllegalStateError
+
+    events: list[str] = []
+    async with running_client(cluster3) as client:
+        cluster3.members[2].fail_requests("Client.addDistributedObjectListener", 27, "not here")
+        with pytest.raises(IllegalStateError, match="not here"):
+            await client.add_distributed_object_listener(lambda event: events.append(event.name))
+        cluster3.members[2].clear_faults()
+        for i in range(6):
+            await client.get_map(f"after-refusal-{i}")
+        await asyncio.sleep(0.3)
+        assert events == [], "the rolled-back listener must not fire on the members that had accepted it"
+        assert all(not member.object_listeners for member in cluster3.members)

@@ -82,10 +82,12 @@ class ListenerService:
         self._registrations[registration_id] = registration
         results = await asyncio.gather(*(self._register_on(registration, c) for c in targets), return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException)]
-        if failures and len(failures) == len(results):
-            del self._registrations[registration_id]
-            registration.active = False
-            raise failures[0]
+        # A member that refused the listener would silently miss its events: undo it and tell the caller, as the
+        # official client does. A connection that died meanwhile is no reason: its member gets it on reconnection.
+        refused = [r for c, r in zip(targets, results) if isinstance(r, BaseException) and c.live]
+        if refused or (failures and len(failures) == len(results)):
+            await self.deregister(registration_id)
+            raise (refused or failures)[0]
         return registration_id
 
     async def deregister(self, registration_id: str) -> bool:
