@@ -211,3 +211,22 @@ async def test_all_schemas_are_sent_again_after_the_cluster_restarts(cluster1: E
 
     async with running_client(cluster1, compact_serializers=serializers()) as reader:
         assert await (await reader.get_map("restarting")).get("after") == ann(2)
+
+
+async def test_compact_values_inside_other_values_have_their_schemas_fetched(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, compact_serializers=serializers()) as writer:
+        m = await writer.get_map("wrapped")
+        await m.put("list", ["header", ann(1), [ann(2)], 7])
+        await m.put("plain", ann(3))
+
+    async with running_client(cluster1, compact_serializers=serializers()) as reader:
+        m = await reader.get_map("wrapped")
+        assert await m.get("list") == ["header", ann(1), [ann(2)], 7]
+        assert sorted(await m.key_set()) == ["list", "plain"]
+        assert dict(await m.entry_set())["plain"] == ann(3)
+
+    async with running_client(cluster1) as bare:
+        values = await (await bare.get_map("wrapped")).get_all(["list"])
+        header, person, nested, seven = values["list"]
+        assert (header, seven) == ("header", 7)
+        assert person.get_string("name") == "Ann 1" and nested[0].get_string("name") == "Ann 2"

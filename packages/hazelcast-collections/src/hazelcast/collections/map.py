@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from hazelcast.protocol import method
-from hazelcast.proxy import Proxy, check_not_none, task_id, to_millis
+from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
 
 __all__ = ["Map"]
 
@@ -48,6 +48,16 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     one and ``put`` it back to make the change visible. Not thread-safe: use it from the client's event loop.
     """
 
+    def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
+        super().__init__(service_name, name, context)
+        # Every value-returning response has the layout of Map.get's: one nullable Data.
+        self._decode_value = self._deserializing(_GET.decode_response)
+        to_object = self._to_object
+        decode_data_list = _VALUES.decode_response
+        decode_entries = _ENTRY_SET.decode_response
+        self._decode_objects = lambda message: [to_object(data) for data in decode_data_list(message)]
+        self._decode_entries = lambda message: [(to_object(k), to_object(v)) for k, v in decode_entries(message)]
+
     # -- single-key operations (routed to the key's partition owner) ------------------------------------------------
 
     async def put(
@@ -67,7 +77,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             request = _PUT_WITH_MAX_IDLE.encode_request(
                 self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
             )
-        return self._to_object(await self._call(request, self._partition_of(key_data), _PUT.decode_response))
+        return await self._call(request, self._partition_of(key_data), self._decode_value)
 
     async def set(self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None) -> None:
         """Map ``key`` to ``value`` without returning the previous value (cheaper than :meth:`put`)."""
@@ -97,21 +107,21 @@ class Map(Proxy, Generic[KeyType, ValueType]):
             request = _PUT_IF_ABSENT_WITH_MAX_IDLE.encode_request(
                 self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
             )
-        return self._to_object(await self._call(request, self._partition_of(key_data), _PUT_IF_ABSENT.decode_response))
+        return await self._call(request, self._partition_of(key_data), self._decode_value)
 
     async def get(self, key: KeyType) -> ValueType | None:
         """The value of ``key``, or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _GET.encode_request(self.name, key_data, task_id(self._loop))
-        return self._to_object(await self._call(request, self._partition_of(key_data), _GET.decode_response, True))
+        return await self._call(request, self._partition_of(key_data), self._decode_value, True)
 
     async def remove(self, key: KeyType) -> ValueType | None:
         """Remove the mapping of ``key``; returns the removed value or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _REMOVE.encode_request(self.name, key_data, task_id(self._loop))
-        return self._to_object(await self._call(request, self._partition_of(key_data), _REMOVE.decode_response))
+        return await self._call(request, self._partition_of(key_data), self._decode_value)
 
     async def delete(self, key: KeyType) -> None:
         """Remove the mapping of ``key`` without returning the value (cheaper than :meth:`remove`)."""
@@ -133,7 +143,7 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         check_not_none(value, "value")
         key_data = self._to_data(key)
         request = _REPLACE.encode_request(self.name, key_data, self._to_data(value), task_id(self._loop))
-        return self._to_object(await self._call(request, self._partition_of(key_data), _REPLACE.decode_response))
+        return await self._call(request, self._partition_of(key_data), self._decode_value)
 
     async def replace_if_same(self, key: KeyType, old_value: ValueType, new_value: ValueType) -> bool:
         """Set ``key`` to ``new_value`` only if it maps to ``old_value``; True if it was replaced."""
@@ -192,11 +202,10 @@ class Map(Proxy, Generic[KeyType, ValueType]):
         if not by_partition:
             return {}
         responses = await asyncio.gather(*(
-            self._call(_GET_ALL.encode_request(self.name, key_list), partition_id, _GET_ALL.decode_response)
+            self._call(_GET_ALL.encode_request(self.name, key_list), partition_id, self._decode_entries)
             for partition_id, key_list in by_partition.items()
         ))
-        to_object = self._to_object
-        return {to_object(k): to_object(v) for entries in responses for k, v in entries}
+        return {k: v for entries in responses for k, v in entries}
 
     async def size(self) -> int:
         """Number of entries."""
@@ -213,29 +222,20 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     async def key_set(self, predicate: Any = None) -> list[KeyType]:
         """The keys, or those of the entries ``predicate`` (any serializable predicate object) selects."""
         if predicate is None:
-            data = await self._invoke(_KEY_SET.encode_request(self.name), _KEY_SET.decode_response, True)
-        else:
-            request = _KEY_SET_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-            data = await self._invoke(request, _KEY_SET_WITH_PREDICATE.decode_response, True)
-        to_object = self._to_object
-        return [to_object(d) for d in data]
+            return await self._invoke(_KEY_SET.encode_request(self.name), self._decode_objects, True)
+        request = _KEY_SET_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+        return await self._invoke(request, self._decode_objects, True)
 
     async def values(self, predicate: Any = None) -> list[ValueType]:
         """The values, or those of the entries ``predicate`` selects."""
         if predicate is None:
-            data = await self._invoke(_VALUES.encode_request(self.name), _VALUES.decode_response, True)
-        else:
-            request = _VALUES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-            data = await self._invoke(request, _VALUES_WITH_PREDICATE.decode_response, True)
-        to_object = self._to_object
-        return [to_object(d) for d in data]
+            return await self._invoke(_VALUES.encode_request(self.name), self._decode_objects, True)
+        request = _VALUES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+        return await self._invoke(request, self._decode_objects, True)
 
     async def entry_set(self, predicate: Any = None) -> list[tuple[KeyType, ValueType]]:
         """The (key, value) pairs, or those ``predicate`` selects."""
         if predicate is None:
-            entries = await self._invoke(_ENTRY_SET.encode_request(self.name), _ENTRY_SET.decode_response, True)
-        else:
-            request = _ENTRIES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-            entries = await self._invoke(request, _ENTRIES_WITH_PREDICATE.decode_response, True)
-        to_object = self._to_object
-        return [(to_object(k), to_object(v)) for k, v in entries]
+            return await self._invoke(_ENTRY_SET.encode_request(self.name), self._decode_entries, True)
+        request = _ENTRIES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
+        return await self._invoke(request, self._decode_entries, True)

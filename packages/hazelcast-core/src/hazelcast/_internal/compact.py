@@ -219,13 +219,14 @@ class CompactSchemaService:
         found -= self._not_found
         return found
 
-    def fetch_then_handle(self, invocation: Invocation, message: Message) -> bool:
-        """Fetch the unknown schemas of a response, then hand it to the invocation service again.
+    def fetch_then_handle(self, invocation: Invocation, message: Message, schema_ids: set[int] | None = None) -> bool:
+        """Fetch the schemas a response needs, then hand the response to the invocation service again.
 
-        Returns False, leaving the response to the caller, when there is nothing to fetch.
+        ``schema_ids`` are those its decoder missed; by default, those its Compact frames use. Returns False, leaving
+        the response to the caller, when none is left to ask the cluster for (ids it lacks are not asked again).
         """
-        schema_ids = self.unknown_schema_ids(message)
-        if not schema_ids:
+        schema_ids = (self.unknown_schema_ids(message) if schema_ids is None else schema_ids) - self._not_found
+        if not schema_ids or self._closed:
             return False
         self._spawn(self._fetch_then(schema_ids, message, invocation))
         return True

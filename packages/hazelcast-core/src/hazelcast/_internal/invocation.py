@@ -30,6 +30,7 @@ from hazelcast.errors import (
     create_error_from_holders,
 )
 from hazelcast.protocol.errors_codec import decode_error
+from hazelcast.serialization.compact import SchemaNotFoundError
 from hazelcast.protocol.frames import BACKUP_AWARE, Message
 
 if TYPE_CHECKING:
@@ -291,12 +292,12 @@ class InvocationService:
             self._pending.pop(invocation.correlation_id, None)
             self._handle_error(invocation, message)
             return
-        # Compact data needs its schemas before the caller deserializes it. One byte test per frame finds
-        # candidates: the low byte of the big-endian type id -55 at offset 4 of a serialized object. Frames that only
-        # look like it (the initial frame may) cost the compact service a closer look, nothing more. Most responses
-        # that carry data have exactly one frame after the initial one, hence the shortcut.
+        # Compact data needs its schemas before it is read. One byte test per frame finds candidates: the low byte
+        # of the big-endian type id -55 at offset 4 of a serialized object; the compact service then walks them, nested
+        # Compact fields included (GenericRecords read those lazily, after the response is handled). Compact values
+        # inside other values are caught below, when the decoder meets them.
         frame_count = len(message)
-        if frame_count > 1:
+        if frame_count > 1 and self.compact_service is not None:
             if frame_count == 2:
                 if message[1][1][7:8] == _COMPACT_TYPE_ID_LOW_BYTE and self._fetch_schemas_first(invocation, message):
                     return
@@ -309,6 +310,13 @@ class InvocationService:
         decoder = invocation.decoder
         try:
             value = decoder(message) if decoder is not None else None
+        except SchemaNotFoundError as exc:
+            # Proxies deserialize in their decoders: a Compact schema met anywhere in the value (nested in a list,
+            # in another Compact value...) is fetched, then the response is handled again.
+            compact = self.compact_service
+            if compact is None or not compact.fetch_then_handle(invocation, message, {exc.schema_id}):
+                self._complete_exception(invocation, exc)
+            return
         except Exception as exc:  # a malformed response fails its invocation, never the connection
             self._complete_exception(invocation, exc)
             return

@@ -89,6 +89,19 @@ class Proxy:
         self._call = context.invocation_service.call
         self._partition_of = context.partition_service.partition_id_of_data
 
+    def _deserializing(self, decode: Callable[[Message], Any]) -> Callable[[Message], Any]:
+        """A response decoder that also deserializes the decoded Data.
+
+        Deserializing while the response is handled, not after the caller resumes, lets the client fetch a Compact
+        schema it meets anywhere in the value and handle the response again.
+        """
+        to_object = self._to_object
+
+        def decode_object(message: Message) -> Any:
+            return to_object(decode(message))
+
+        return decode_object
+
     def _invoke(self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False) -> Any:
         return self._call(request, -1, decoder, retryable)
 
