@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import abc
+
 from hazelcast.core import Address
 
 __all__ = ["BasicTokenProvider", "TokenProvider"]
 
 
-class TokenProvider:
+class TokenProvider(abc.ABC):
     """Supplies the token sent in ``Client.authenticationCustom``; subclass it to fetch tokens from elsewhere."""
 
+    @abc.abstractmethod
     def token(self, address: Address | None = None) -> bytes:
         """The token for a connection to the member at ``address``."""
-        raise NotImplementedError("TokenProvider subclasses implement token()")
 
 
 class BasicTokenProvider(TokenProvider):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import random
 from typing import TYPE_CHECKING
 
@@ -12,16 +13,16 @@ if TYPE_CHECKING:
 __all__ = ["LoadBalancer", "RandomLB", "RoundRobinLB"]
 
 
-class LoadBalancer:
+class LoadBalancer(abc.ABC):
     """Base of load balancers: ``init`` is called once with the cluster service, ``next`` per request."""
 
+    @abc.abstractmethod
     def init(self, cluster_service: ClusterService) -> None:
         """Remember the cluster service to ask for members."""
-        raise NotImplementedError("LoadBalancer subclasses implement init()")
 
+    @abc.abstractmethod
     def next(self) -> MemberInfo | None:
         """The member for the next request, or None when no member is known."""
-        raise NotImplementedError("LoadBalancer subclasses implement next()")
 
 
 class _MemberListLoadBalancer(LoadBalancer):
