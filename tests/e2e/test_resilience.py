@@ -266,3 +266,20 @@ async def test_concurrent_first_requests_for_a_proxy_share_one_creation(cluster1
         await wait_until(lambda: created == ["CREATED"], what="one CREATED event")
         await asyncio.sleep(0.1)
         assert created == ["CREATED"]
+
+
+async def test_entries_in_use_survive_the_loss_of_their_owner_under_max_idle() -> None:
+    config = {"map": {"idle-*": {"max-idle-seconds": 1}}}
+    # A quick retry pause: the get that follows the kill must not itself idle past max idle while it retries.
+    async with EmbeddedCluster(member_count=2, config=config) as cluster, running_client(
+        cluster, invocation_retry_pause=0.05
+    ) as client:
+        m = await client.get_map("idle-sessions")
+        await m.put("session", "alive")
+        for _ in range(3):
+            await asyncio.sleep(0.45)
+            assert await m.get("session") == "alive"  # reads keep it from idling out
+        partition_id = client.partition_service.get_partition_id("session")
+        await cluster.owner_of(partition_id).kill()
+        # The backup's copy was last written 1.35 s ago, more than max idle, yet the entry was in use.
+        assert await m.get("session") == "alive"

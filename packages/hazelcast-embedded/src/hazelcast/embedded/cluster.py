@@ -20,6 +20,7 @@ import asyncio
 import os
 import ssl
 import struct
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -358,6 +359,13 @@ class EmbeddedCluster:
                     for key, state in snapshot.items()
                     if index == 0 or state.backup_count >= index
                 }
+            if before and before[0] not in holders:
+                # The owner was lost: the new owner's data comes from a backup replica.
+                now = time.time_ns() // 1_000_000
+                for state in after[0].partitions[pid].values() if after else ():
+                    promoted = getattr(state, "promoted", None)
+                    if promoted is not None:
+                        promoted(now)
             if source in after:
                 index = after.index(source)
                 if index > 0:

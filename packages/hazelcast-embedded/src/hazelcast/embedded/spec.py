@@ -40,7 +40,8 @@ class PartitionState(Protocol):
     """The state one distributed object keeps in one partition of one member.
 
     ``backup_count`` says on how many backup replicas the state lives (0 = owner only); the cluster copies the state to
-    replica ``i`` only when ``i <= backup_count``.
+    replica ``i`` only when ``i <= backup_count``. A state may also define ``promoted(now_ms)``, called on the new
+    owner's state when a backup replica takes over a partition whose owner was lost.
     """
 
     backup_count: int

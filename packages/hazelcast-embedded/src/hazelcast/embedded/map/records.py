@@ -101,6 +101,17 @@ class RecordStore:
     def new_backup(self) -> RecordStore:
         return RecordStore(self.name, self.config)
 
+    def promoted(self, now: int) -> None:
+        """This backup replica became the owner after the owner was lost.
+
+        Reads touched only the owner's records, so a backup's access times are those of the last write: restart
+        the idle clock of entries with a max idle rather than expire entries that were in use.
+        """
+        for record in self.records.values():
+            if record.max_idle > 0:
+                record.last_access_time = max(record.last_access_time, now)
+                record.refresh_expiration()
+
     # -- entries --------------------------------------------------------------------------------------------------
 
     def ttl_for(self, ttl: int) -> int:
