@@ -36,8 +36,17 @@ class ProxyManager:
         if proxy is not None:
             return proxy
         pending = self._creating.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
+        while pending is not None:
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():
+                    raise  # this caller was cancelled
+                # The caller creating the proxy was cancelled, not this one: take over.
+                proxy = self._proxies.get(key)
+                if proxy is not None:
+                    return proxy
+                pending = self._creating.get(key)
         proxy_type = self._plugins.proxy_types.get(service_name)
         if proxy_type is None:
             raise HazelcastPluginError(
@@ -56,6 +65,9 @@ class ProxyManager:
             self._proxies[key] = proxy
             future.set_result(proxy)
             return proxy
+        except asyncio.CancelledError:
+            future.cancel()  # the callers waiting for this creation start their own
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved here so that an unawaited failure is not reported as lost
