@@ -95,17 +95,20 @@ class ListenerService:
         if registration is None:
             return False
         registration.active = False
+        removals = []
         for connection, server_id in list(registration.on_connection.items()):
             self._drop_handler(connection, registration)
-            if not connection.live:
-                continue
-            try:
-                await self._invocations.invoke(
-                    registration.remove_request(server_id), connection=connection, urgent=True
+            if connection.live:
+                removals.append(
+                    self._invocations.invoke(registration.remove_request(server_id), connection=connection, urgent=True)
                 )
-            except HazelcastError as exc:
-                _logger.debug("listener.deregister_failed", error=repr(exc))
         registration.on_connection.clear()
+        # All members at once: removal takes one round trip whatever the cluster's size.
+        for outcome in await asyncio.gather(*removals, return_exceptions=True):
+            if isinstance(outcome, HazelcastError):
+                _logger.debug("listener.deregister_failed", error=repr(outcome))
+            elif isinstance(outcome, BaseException):
+                raise outcome
         return True
 
     def _targets(self) -> list[Connection]:
