@@ -89,13 +89,7 @@ class BufferObjectDataInput(ObjectDataInput):
         return skipped
 
     def read_boolean(self) -> bool:
-        pos = self._pos
-        try:
-            value = self._buffer[pos]
-        except IndexError:
-            raise self._eof(1, pos) from None
-        self._pos = pos + 1
-        return value != 0
+        return self.read_unsigned_byte() != 0
 
     def read_byte(self) -> int:
         value: int = self._read_fixed(self._unpack_int8, 1)
