@@ -15,11 +15,13 @@ clients send; ``hazelcast.embedded.query`` reads their attributes (JSON, Compact
 
 from hazelcast.embedded.cluster import EmbeddedCluster
 from hazelcast.embedded.config import CredentialsConfig, MemberConfig, StructureConfigs
+from hazelcast.embedded.events import EventRegistration, EventRegistry
 from hazelcast.embedded.hookspecs import hookimpl
 from hazelcast.embedded.member import EmbeddedMember, MemberState
 from hazelcast.embedded.plugins import (
     DuplicateConfigSectionError,
     DuplicateHandlerError,
+    DuplicateServerClassError,
     EmbeddedPluginManager,
     UnknownMessageError,
 )
@@ -28,6 +30,7 @@ from hazelcast.embedded.spec import (
     MemberServiceSpec,
     PartitionState,
     PeriodicTask,
+    ServerClass,
     StructureConfigSpec,
 )
 
@@ -36,15 +39,19 @@ __all__ = [
     "CredentialsConfig",
     "DuplicateConfigSectionError",
     "DuplicateHandlerError",
+    "DuplicateServerClassError",
     "EmbeddedCluster",
     "EmbeddedMember",
     "EmbeddedPluginManager",
+    "EventRegistration",
+    "EventRegistry",
     "MemberConfig",
     "MemberRequest",
     "MemberServiceSpec",
     "MemberState",
     "PartitionState",
     "PeriodicTask",
+    "ServerClass",
     "StructureConfigSpec",
     "StructureConfigs",
     "UnknownMessageError",

@@ -28,7 +28,9 @@ from typing import Any
 
 import structlog
 
+from hazelcast.config import Config
 from hazelcast.embedded import client_service, schemas
+from hazelcast.embedded.events import EventRegistry
 from hazelcast.core import MemberInfo
 from hazelcast.embedded.config import MemberConfig, StructureConfigs
 from hazelcast.embedded.member import EmbeddedMember, MemberState
@@ -44,6 +46,7 @@ from hazelcast.embedded.spec import (
 from hazelcast.errors import IllegalStateError
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import set_correlation_id
+from hazelcast.serialization import SerializationService
 from hazelcast.serialization.hashing import partition_hash
 from hazelcast.serialization.hashing import partition_id as hash_to_partition
 
@@ -97,6 +100,11 @@ class EmbeddedCluster:
         self.config = _coerce_config(config)
         self.plugins = EmbeddedPluginManager(plugins, autoload, builtin=(client_service, schemas))
         self.structure_configs = StructureConfigs(self.plugins.structure_configs, self.config.structures)
+        # The member's own serializer: built-in types plus the server classes plugins registered (entry processors,
+        # functions, tasks...), which is how a Java member would read the objects clients send.
+        self._serialization = SerializationService(Config(), extra_factories=self.plugins.server_classes)  # type: ignore[arg-type]
+        #: Listener registrations of every member, and the delivery of events to them.
+        self.events = EventRegistry(self)
         self.cluster_name = self.config.cluster_name
         self.partition_count = self.config.partition_count
         self.cluster_id = uuid.uuid4()
@@ -293,6 +301,20 @@ class EmbeddedCluster:
     def clear_faults(self) -> None:
         for member in self.live_members:
             member.clear_faults()
+
+    # -- server-side objects --------------------------------------------------------------------------------------
+
+    def to_object(self, data: bytes | None) -> Any:
+        """Deserialize ``data`` a client sent, as a member would: built-in types, and IdentifiedDataSerializable
+        objects of the server classes plugins registered (``hazelcast_embedded_server_classes``).
+
+        Raises :class:`~hazelcast.errors.HazelcastSerializationError` for a class the member does not have.
+        """
+        return self._serialization.to_object(data)
+
+    def to_data(self, value: Any) -> bytes | None:
+        """Serialize a value the member produced (an entry processor's result...) for a client."""
+        return self._serialization.to_data(value)
 
     # -- partition table ------------------------------------------------------------------------------------------
 

@@ -161,6 +161,7 @@ class EmbeddedMember:
         self.partitions = []
         self.backup_listeners.clear()
         self.object_listeners.clear()
+        self.cluster.events.member_stopped(self)
         self.service_states = {}
         self._delays.clear()
         self._failures.clear()
@@ -261,6 +262,7 @@ class EmbeddedMember:
         client_uuid = connection.client_uuid
         if client_uuid is not None and self.backup_listeners.get(client_uuid) is connection:
             del self.backup_listeners[client_uuid]
+        self.cluster.events.connection_closed(connection)
         for registration_id in list(connection.registrations):
             self.object_listeners.pop(registration_id, None)
         connection.registrations.clear()

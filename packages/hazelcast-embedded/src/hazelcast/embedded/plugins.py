@@ -12,7 +12,7 @@ import pluggy
 import structlog
 
 from hazelcast.embedded import hookspecs
-from hazelcast.embedded.spec import Handler, MemberServiceSpec, StructureConfigSpec
+from hazelcast.embedded.spec import Handler, MemberServiceSpec, ServerClass, StructureConfigSpec
 from hazelcast.errors import HazelcastPluginError
 from hazelcast.plugin.loading import hook_items, load_plugin_manager
 from hazelcast.protocol import MethodCodec, method
@@ -22,6 +22,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "DuplicateConfigSectionError",
     "DuplicateHandlerError",
+    "DuplicateServerClassError",
     "EmbeddedPluginManager",
     "UnknownMessageError",
 ]
@@ -40,6 +41,10 @@ class DuplicateHandlerError(HazelcastPluginError):
 
 class DuplicateConfigSectionError(HazelcastPluginError):
     """Two plugins declare the same data-structure configuration section."""
+
+
+class DuplicateServerClassError(HazelcastPluginError):
+    """Two plugins provide a server class for the same factory and class id."""
 
 
 class UnknownMessageError(HazelcastPluginError):
@@ -68,6 +73,8 @@ class EmbeddedPluginManager:
         self.handlers: dict[str, tuple[MethodCodec, Handler, MemberServiceSpec]] = self._collect_handlers()
         self.structure_configs: dict[str, StructureConfigSpec] = self._collect_structure_configs()
         self.object_service_names: dict[str, MemberServiceSpec] = self._collect_object_services()
+        #: ``{factory_id: {class_id: factory}}`` of every server class, in the shape serialization takes.
+        self.server_classes: dict[int, dict[int, object]] = self._collect_server_classes()
 
     @property
     def pluggy_manager(self) -> pluggy.PluginManager:
@@ -135,3 +142,21 @@ class EmbeddedPluginManager:
                     )
                 by_name[object_service] = service
         return by_name
+
+    def _collect_server_classes(self) -> dict[int, dict[int, object]]:
+        factories: dict[int, dict[int, object]] = {}
+        owners: dict[tuple[int, int], str] = {}
+        for plugin, item in self._results("hazelcast_embedded_server_classes"):
+            if not isinstance(item, ServerClass):
+                raise TypeError(
+                    f"plugin {plugin!r} returned {item!r} from hazelcast_embedded_server_classes, not a ServerClass"
+                )
+            ids = (item.factory_id, item.class_id)
+            if ids in owners:
+                raise DuplicateServerClassError(
+                    f"factory id {item.factory_id}, class id {item.class_id} is provided by both {owners[ids]!r} "
+                    f"and {plugin!r}"
+                )
+            owners[ids] = plugin
+            factories.setdefault(item.factory_id, {})[item.class_id] = item.factory
+        return factories

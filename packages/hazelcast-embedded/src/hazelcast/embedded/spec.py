@@ -26,6 +26,7 @@ __all__ = [
     "MemberServiceSpec",
     "PartitionState",
     "PeriodicTask",
+    "ServerClass",
     "StateKey",
     "StructureConfigSpec",
 ]
@@ -87,6 +88,23 @@ class MemberServiceSpec:
     destroy_object: Callable[[EmbeddedCluster, str, str], None] | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
     member_joining: Callable[[EmbeddedCluster, EmbeddedMember], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerClass:
+    """A Python implementation of server-side code, named by the IdentifiedDataSerializable ids clients send.
+
+    A client sends an entry processor, predicate, ``IFunction``, executor task, ringbuffer filter... as an
+    IdentifiedDataSerializable object: on a Java member the class of that ``(factory_id, class_id)`` runs. Here
+    ``factory`` (a zero-argument callable, usually the class) creates the Python object, which reads its fields with
+    ``read_data`` and then does the work through the method the service that receives it documents (``process(entry)``
+    for an entry processor, ``apply(value)`` for a function, ``call()`` for a task...). The member deserializes such
+    objects with :meth:`EmbeddedCluster.to_object <hazelcast.embedded.EmbeddedCluster.to_object>`.
+    """
+
+    factory_id: int
+    class_id: int
+    factory: Callable[[], Any]
 
 
 @dataclass(frozen=True, slots=True)
