@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hazelcast.collections.map import Map
-from hazelcast.plugin import ProxyType, hookimpl
+from hazelcast.plugin import ClientServiceType, ProxyType, hookimpl
+from hazelcast.sql import SqlService, close_sql_service
 
 MAP_SERVICE = "hz:impl:mapService"
 
@@ -11,3 +12,8 @@ MAP_SERVICE = "hz:impl:mapService"
 @hookimpl
 def hazelcast_proxy_types() -> list[ProxyType]:
     return [ProxyType(MAP_SERVICE, Map, accessor="get_map")]
+
+
+@hookimpl
+def hazelcast_client_services() -> list[ClientServiceType]:
+    return [ClientServiceType("sql", SqlService, close=close_sql_service)]

@@ -1,0 +1,615 @@
+"""SQL: ``client.sql.execute(...)`` runs a statement on the cluster and returns an :class:`SqlResult`.
+
+::
+
+    await client.sql.execute(
+        "CREATE MAPPING people (__key INT, name VARCHAR, age INT) TYPE IMap "
+        "OPTIONS ('keyFormat'='int', 'valueFormat'='json-flat')"
+    )
+    async with await client.sql.execute("SELECT name, age FROM people WHERE age > ?", 30) as result:
+        async for row in result:
+            print(row["name"], row.get_object("age"))
+
+A query runs on one data member, chosen at random as the official clients do. Its rows come in pages of at most
+``cursor_buffer_size`` rows: the first with the execute response, the next ones fetched from that member while the
+rows are iterated. A result that is not read to the end should be closed (``await result.close()``, or ``async with``)
+so that the member drops the query; one that is dropped without being closed is closed on the member when it is
+garbage collected, and every open result is closed when the client shuts down. A query is never retried: after a
+failure it is up to the caller to run it again.
+
+Values per column type: VARCHAR ``str``, BOOLEAN ``bool``, TINYINT/SMALLINT/INTEGER/BIGINT ``int``, DECIMAL
+``decimal.Decimal``, REAL/DOUBLE ``float``, DATE ``datetime.date``, TIME ``datetime.time``, TIMESTAMP naive
+``datetime.datetime``, TIMESTAMP_WITH_TIME_ZONE aware ``datetime.datetime``, OBJECT the deserialized object, NULL
+``None``, JSON :class:`~hazelcast.core.HazelcastJsonValue`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import random
+import uuid
+import weakref
+from collections import namedtuple
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
+
+from hazelcast.errors import HazelcastClientNotActiveError, HazelcastError
+from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
+
+if TYPE_CHECKING:
+    from hazelcast.proxy import ProxyContext
+
+__all__ = [
+    "HazelcastSqlError",
+    "SqlColumnMetadata",
+    "SqlColumnType",
+    "SqlExpectedResultType",
+    "SqlResult",
+    "SqlRow",
+    "SqlRowMetadata",
+    "SqlService",
+]
+
+_EXECUTE = method("Sql.execute")
+_FETCH = method("Sql.fetch")
+_CLOSE = method("Sql.close")
+_DEFAULT_CURSOR_BUFFER_SIZE = 4096
+_TIMEOUT_NOT_SET = -1
+_MASK64 = (1 << 64) - 1
+
+#: The protocol's SqlQueryId: the member's UUID and a local one, each as two signed 64-bit halves.
+_QueryId = namedtuple("_QueryId", "member_id_high member_id_low local_id_high local_id_low")
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _query_id(member_uuid: uuid.UUID) -> _QueryId:
+    member_bits, local_bits = member_uuid.int, uuid.uuid4().int
+    return _QueryId(_signed(member_bits >> 64), _signed(member_bits & _MASK64), _signed(local_bits >> 64),
+                    _signed(local_bits & _MASK64))
+
+
+class SqlColumnType(enum.IntEnum):
+    """SQL column types, by their protocol ids."""
+
+    VARCHAR = 0
+    BOOLEAN = 1
+    TINYINT = 2
+    SMALLINT = 3
+    INTEGER = 4
+    BIGINT = 5
+    DECIMAL = 6
+    REAL = 7
+    DOUBLE = 8
+    DATE = 9
+    TIME = 10
+    TIMESTAMP = 11
+    TIMESTAMP_WITH_TIME_ZONE = 12
+    OBJECT = 13
+    NULL = 14
+    JSON = 15
+
+
+class SqlExpectedResultType(enum.IntEnum):
+    """What a statement is expected to produce: anything, rows, or an update count (checked by the member)."""
+
+    ANY = 0
+    ROWS = 1
+    UPDATE_COUNT = 2
+
+
+class _SqlErrorCode:
+    GENERIC = -1
+    CONNECTION_PROBLEM = 1001
+    CANCELLED_BY_USER = 1003
+    TIMEOUT = 1004
+    PARTITION_DISTRIBUTION = 1005
+    MAP_LOADING_IN_PROGRESS = 1007
+    PARSING = 1008
+    INDEX_INVALID = 1009
+    OBJECT_NOT_FOUND = 1010
+    DATA_EXCEPTION = 2000
+
+
+class HazelcastSqlError(HazelcastError):
+    """A statement failed: ``code`` is the member's SQL error code (1008 parsing, 1010 object not found, 2000 data,
+    1003 cancelled...), ``suggestion`` a statement that may fix it (a CREATE MAPPING for a missing mapping)."""
+
+    def __init__(
+        self,
+        originating_member_uuid: uuid.UUID | None,
+        code: int,
+        message: str | None,
+        cause: BaseException | None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message, cause)
+        self._originating_member_uuid = originating_member_uuid
+        self._code = code
+        self._suggestion = suggestion
+
+    @property
+    def originating_member_uuid(self) -> uuid.UUID | None:
+        """The member where the error happened (the client's own UUID for client-side errors)."""
+        return self._originating_member_uuid
+
+    @property
+    def code(self) -> int:
+        """The SQL error code."""
+        return self._code
+
+    @property
+    def suggestion(self) -> str | None:
+        """A statement that may fix the error, or None."""
+        return self._suggestion
+
+
+class SqlColumnMetadata:
+    """Name, type and nullability of one result column."""
+
+    __slots__ = ("_name", "_type", "_nullable")
+
+    def __init__(self, name: str, column_type: int, nullable: bool = True, is_nullable_exists: bool = True) -> None:
+        self._name = name
+        self._type = column_type
+        self._nullable = nullable if is_nullable_exists else True
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def type(self) -> int:
+        """The column's :class:`SqlColumnType`."""
+        return self._type
+
+    @property
+    def nullable(self) -> bool:
+        return self._nullable
+
+    def __repr__(self) -> str:
+        return f"{self._name} {_type_name(self._type)}"
+
+
+def _type_name(type_id: int) -> str:
+    try:
+        return SqlColumnType(type_id).name
+    except ValueError:
+        return str(type_id)
+
+
+class SqlRowMetadata:
+    """The columns of a row set."""
+
+    __slots__ = ("_columns", "_name_to_index")
+
+    #: What :meth:`find_column` returns for a name that is not a column.
+    COLUMN_NOT_FOUND = -1
+
+    def __init__(self, columns: list[SqlColumnMetadata]) -> None:
+        self._columns = columns
+        self._name_to_index = {column.name: index for index, column in enumerate(columns)}
+
+    @property
+    def columns(self) -> list[SqlColumnMetadata]:
+        return self._columns
+
+    @property
+    def column_count(self) -> int:
+        return len(self._columns)
+
+    def get_column(self, index: int) -> SqlColumnMetadata:
+        """The metadata of column ``index`` (0-based); IndexError when out of range."""
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError("the column index must be an int")
+        return self._columns[index]
+
+    def find_column(self, column_name: str) -> int:
+        """The index of the column named ``column_name`` (case-sensitive), or :attr:`COLUMN_NOT_FOUND`."""
+        if not isinstance(column_name, str):
+            raise TypeError("the column name must be a str")
+        return self._name_to_index.get(column_name, SqlRowMetadata.COLUMN_NOT_FOUND)
+
+    def __repr__(self) -> str:
+        return "[" + ", ".join(repr(column) for column in self._columns) + "]"
+
+
+class SqlRow:
+    """One row: values by column name (``row.get_object("name")``, ``row["name"]``) or index (``row[0]``)."""
+
+    __slots__ = ("_metadata", "_values")
+
+    def __init__(self, row_metadata: SqlRowMetadata, row: Any) -> None:
+        self._metadata = row_metadata
+        self._values = row
+
+    def get_object(self, column_name: str) -> Any:
+        """The value of the column named ``column_name``; ValueError when there is no such column."""
+        index = self._metadata.find_column(column_name)
+        if index == SqlRowMetadata.COLUMN_NOT_FOUND:
+            raise ValueError(f"Column '{column_name}' doesn't exist")
+        return self._values[index]
+
+    def get_object_with_index(self, column_index: int) -> Any:
+        """The value of column ``column_index`` (0-based); IndexError when out of range."""
+        if isinstance(column_index, bool) or not isinstance(column_index, int):
+            raise TypeError("the column index must be an int")
+        return self._values[column_index]
+
+    @property
+    def metadata(self) -> SqlRowMetadata:
+        return self._metadata
+
+    def __getitem__(self, item: int | str) -> Any:
+        if isinstance(item, int) and not isinstance(item, bool):
+            return self._values[item]
+        return self.get_object(item)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        columns = self._metadata.columns
+        return "[" + ", ".join(
+            f"{column.name} {_type_name(column.type)}={value!r}" for column, value in zip(columns, self._values)
+        ) + "]"
+
+
+class _QueryState:
+    """What a result shares with its finalizer: the query id, its member, and whether the member still has rows.
+
+    Kept apart from the result so that the finalizer does not keep the result alive.
+    """
+
+    __slots__ = ("query_id", "member_uuid", "open", "__weakref__")
+
+    def __init__(self, query_id: _QueryId, member_uuid: uuid.UUID, open_: bool) -> None:
+        self.query_id = query_id
+        self.member_uuid = member_uuid
+        self.open = open_
+
+
+class SqlResult:
+    """The result of a statement: a row set to iterate (once) with ``async for``, or an update count.
+
+    Use it as ``async with`` to close it on exit, or call :meth:`close` when the rows are not read to the end.
+    """
+
+    def __init__(
+        self,
+        service: SqlService,
+        state: _QueryState,
+        cursor_buffer_size: int,
+        metadata: SqlRowMetadata | None,
+        rows: list[Any],
+        is_last: bool,
+        update_count: int,
+    ) -> None:
+        self._service = service
+        self._state = state
+        self._cursor_buffer_size = cursor_buffer_size
+        self._metadata = metadata
+        self._update_count = update_count
+        self._rows = rows
+        self._position = 0
+        self._last = is_last
+        self._iterator_requested = False
+        self._error: HazelcastSqlError | None = None
+        self._fetching: asyncio.Future[Any] | None = None
+        if not self._last:
+            service._track(self)
+
+    # -- what the statement produced --------------------------------------------------------------------------------
+
+    def is_row_set(self) -> bool:
+        """Whether the result has rows (False for an update count)."""
+        return self._metadata is not None
+
+    def update_count(self) -> int:
+        """Rows changed by the statement, -1 for a row set (0 when the member does not count)."""
+        return self._update_count
+
+    def get_row_metadata(self) -> SqlRowMetadata:
+        """The columns of the rows; ValueError for a result that is an update count."""
+        if self._metadata is None:
+            raise ValueError("This result contains only update count")
+        return self._metadata
+
+    # -- iteration --------------------------------------------------------------------------------------------------
+
+    def iterator(self) -> AsyncIterator[SqlRow]:
+        """The async iterator of the rows; it can be requested only once."""
+        if self._metadata is None:
+            raise ValueError("This result contains only update count")
+        if self._iterator_requested:
+            raise ValueError("Iterator can be requested only once")
+        self._iterator_requested = True
+        return self._iterate()
+
+    def __aiter__(self) -> AsyncIterator[SqlRow]:
+        return self.iterator()
+
+    async def _iterate(self) -> AsyncIterator[SqlRow]:
+        metadata = self._metadata
+        assert metadata is not None
+        while True:
+            rows = self._rows
+            for index in range(self._position, len(rows)):
+                self._position = index + 1
+                yield SqlRow(metadata, rows[index])
+            if self._last:
+                return
+            await self._fetch_next_page()
+
+    async def _fetch_next_page(self) -> None:
+        if self._error is not None:
+            raise self._error
+        state = self._state
+        try:
+            is_last, rows = await self._service._fetch(state, self._cursor_buffer_size)
+        except HazelcastSqlError as error:
+            self._fail(error)
+            raise
+        if self._error is not None:  # closed while the fetch was in flight
+            raise self._error
+        self._rows = rows
+        self._position = 0
+        if is_last:
+            self._last = True
+            state.open = False
+
+    def _fail(self, error: HazelcastSqlError) -> None:
+        self._error = error
+        self._last = False
+        self._rows = []
+        self._position = 0
+        self._state.open = False
+
+    # -- closing ----------------------------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Release the query on the member (cancelling it if it still runs); later iteration fails with a
+        HazelcastSqlError (code 1003, cancelled by the user). Does nothing for a finished or closed result."""
+        state = self._state
+        if not state.open:
+            return
+        self._cancel_locally()
+        await self._service._close(state)
+
+    def _cancel_locally(self) -> None:
+        self._fail(HazelcastSqlError(
+            self._service._client_uuid(), _SqlErrorCode.CANCELLED_BY_USER, "Query was cancelled by the user", None
+        ))
+        # Rows already received stay readable, as with the other clients: only fetching more fails.
+        self._last = False
+
+    async def __aenter__(self) -> SqlResult:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+
+class SqlService:
+    """Runs SQL statements on the cluster (``client.sql``)."""
+
+    def __init__(self, context: ProxyContext) -> None:
+        self._context = context
+        self._invocations = context.invocation_service
+        serialization = context.serialization_service
+        self._to_data = serialization.to_data
+        self._to_object = serialization.to_object
+        self._open: weakref.WeakSet[SqlResult] = weakref.WeakSet()
+        self._decode_execute = self._execute_decoder()
+        self._decode_fetch = self._fetch_decoder()
+
+    async def execute(
+        self,
+        sql: str,
+        *params: Any,
+        cursor_buffer_size: int = _DEFAULT_CURSOR_BUFFER_SIZE,
+        timeout: float = _TIMEOUT_NOT_SET,
+        expected_result_type: int | str = SqlExpectedResultType.ANY,
+        schema: str | None = None,
+    ) -> SqlResult:
+        """Run ``sql`` with the values of its ``?`` placeholders; returns the :class:`SqlResult`.
+
+        ``cursor_buffer_size`` (rows per page, > 0), ``timeout`` (seconds; 0 for none, -1 for the member's
+        default), ``expected_result_type`` (:class:`SqlExpectedResultType` or its name), ``schema`` (the schema that
+        unqualified names are looked up in first).
+
+        Raises:
+            HazelcastSqlError: the statement failed (its code and message are the member's).
+            TypeError: an argument of the wrong type.
+            ValueError: an empty statement, a negative timeout other than -1, a cursor buffer size below 1.
+        """
+        if not isinstance(sql, str):
+            raise TypeError("sql must be a str")
+        if not sql.strip():
+            raise ValueError("sql cannot be empty")
+        if isinstance(cursor_buffer_size, bool) or not isinstance(cursor_buffer_size, int):
+            raise TypeError("cursor_buffer_size must be an int")
+        if cursor_buffer_size <= 0:
+            raise ValueError("cursor_buffer_size must be positive")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a number")
+        if timeout < 0 and timeout != _TIMEOUT_NOT_SET:
+            raise ValueError("timeout must be non-negative, or -1 for the member's default")
+        if schema is not None and not isinstance(schema, str):
+            raise TypeError("schema must be a str or None")
+        result_type = _expected_result_type(expected_result_type)
+        if not self._context.lifecycle_service.running:
+            raise HazelcastClientNotActiveError("the client is not running")
+        parameters = [self._to_data(param) for param in params]
+        member_uuid = self._query_member()
+        query_id = _query_id(member_uuid)
+        timeout_millis = -1 if timeout == _TIMEOUT_NOT_SET else int(timeout * 1000)
+        request = _EXECUTE.encode_request(
+            sql, parameters, timeout_millis, cursor_buffer_size, schema, int(result_type), query_id, False
+        )
+        try:
+            response = await self._invocations.call(request, -1, self._decode_execute, False, target_uuid=member_uuid)
+        except HazelcastSqlError:
+            raise
+        except HazelcastError as error:
+            raise self._wrap(error) from error
+        metadata, page, rows, update_count, error = response
+        if error is not None:
+            raise error
+        is_last = page is None or page.is_last
+        state = _QueryState(query_id, member_uuid, not is_last)
+        return SqlResult(self, state, cursor_buffer_size, metadata, rows or [], is_last, update_count)
+
+    # -- internals --------------------------------------------------------------------------------------------------
+
+    def _client_uuid(self) -> uuid.UUID | None:
+        return getattr(self._context.connection_manager, "client_uuid", None)
+
+    def _query_member(self) -> uuid.UUID:
+        connections = self._context.connection_manager.connections
+        data_members = [
+            member.uuid for member in self._context.cluster_service.get_members()
+            if not member.lite_member and member.uuid in connections and connections[member.uuid].live
+        ]
+        if data_members:
+            return random.choice(data_members)
+        live = [member_uuid for member_uuid, connection in connections.items() if connection.live]
+        if not live:
+            raise HazelcastSqlError(self._client_uuid(), _SqlErrorCode.CONNECTION_PROBLEM, "Client is not connected",
+                                    None)
+        return random.choice(live)
+
+    def _wrap(self, error: BaseException) -> HazelcastSqlError:
+        code = _SqlErrorCode.GENERIC
+        if not self._context.lifecycle_service.running or "connection" in type(error).__name__.lower():
+            code = _SqlErrorCode.CONNECTION_PROBLEM
+        return HazelcastSqlError(self._client_uuid(), code, str(error), error)
+
+    def _page_rows(self, page: Any) -> list[Any]:
+        columns = page.columns
+        to_object = self._to_object
+        for index, type_id in enumerate(page.column_types):
+            if type_id == SqlColumnType.OBJECT:
+                columns[index] = [None if value is None else to_object(value) for value in columns[index]]
+        if len(columns) == 1:
+            return [(value,) for value in columns[0]]
+        return list(zip(*columns))
+
+    def _execute_decoder(self) -> Callable[[Message], Any]:
+        decode = _EXECUTE.decode_response
+
+        def decode_execute(message: Message) -> Any:
+            response = decode(message)
+            error = response.error
+            if error is not None:
+                return None, None, None, -1, _sql_error(error)
+            raw_metadata = response.row_metadata
+            if raw_metadata is None:
+                return None, None, None, response.update_count, None
+            metadata = SqlRowMetadata(
+                [SqlColumnMetadata(column.name, column.type, column.nullable, column.nullable is not None)
+                 for column in raw_metadata]
+            )
+            page = response.row_page
+            # Deserializing here lets the client fetch a Compact schema it does not know and handle the response again.
+            return metadata, page, self._page_rows(page), -1, None
+
+        return decode_execute
+
+    def _fetch_decoder(self) -> Callable[[Message], Any]:
+        decode = _FETCH.decode_response
+
+        def decode_fetch(message: Message) -> Any:
+            response = decode(message)
+            if response.error is not None:
+                return _sql_error(response.error)
+            page = response.row_page
+            return page.is_last, self._page_rows(page)
+
+        return decode_fetch
+
+    async def _fetch(self, state: _QueryState, cursor_buffer_size: int) -> tuple[bool, list[Any]]:
+        request = _FETCH.encode_request(state.query_id, cursor_buffer_size)
+        try:
+            response = await self._invocations.call(request, -1, self._decode_fetch, False,
+                                                    target_uuid=state.member_uuid)
+        except HazelcastError as error:
+            raise self._wrap(error) from error
+        if isinstance(response, HazelcastSqlError):
+            raise response
+        return response  # type: ignore[no-any-return]
+
+    async def _close(self, state: _QueryState) -> None:
+        state.open = False
+        try:
+            await self._invocations.call(_CLOSE.encode_request(state.query_id), -1, None, False,
+                                         target_uuid=state.member_uuid)
+        except HazelcastError as error:
+            raise self._wrap(error) from error
+
+    def _track(self, result: SqlResult) -> None:
+        self._open.add(result)
+        weakref.finalize(result, _close_abandoned, weakref.ref(self), result._state)
+
+    def _close_abandoned(self, state: _QueryState) -> None:
+        if not state.open or not self._context.lifecycle_service.running:
+            return
+        state.open = False
+        loop = self._context.loop
+        if loop.is_closed():
+            return
+        invocations = self._invocations
+        request = _CLOSE.encode_request(state.query_id)
+
+        def send() -> None:
+            if self._context.lifecycle_service.running:
+                invocations.call(request, -1, None, False, target_uuid=state.member_uuid).add_done_callback(
+                    _ignore_outcome
+                )
+
+        loop.call_soon_threadsafe(send)
+
+    async def shutdown(self) -> None:
+        """Mark every open result closed (the members drop their queries with the client's connections)."""
+        for result in list(self._open):
+            if result._state.open:
+                result._cancel_locally()
+
+
+def _close_abandoned(service_ref: weakref.ref[SqlService], state: _QueryState) -> None:
+    service = service_ref()
+    if service is not None:
+        service._close_abandoned(state)
+
+
+def _ignore_outcome(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _sql_error(error: Any) -> HazelcastSqlError:
+    return HazelcastSqlError(error.originating_member_id, error.code, error.message, None,
+                             getattr(error, "suggestion", None))
+
+
+def _expected_result_type(value: int | str) -> SqlExpectedResultType:
+    if isinstance(value, str):
+        try:
+            return SqlExpectedResultType[value.upper()]
+        except KeyError:
+            raise TypeError(f"expected_result_type must be one of {[m.name for m in SqlExpectedResultType]}") from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected_result_type must be an SqlExpectedResultType")
+    try:
+        return SqlExpectedResultType(value)
+    except ValueError:
+        raise TypeError(f"expected_result_type must be one of {[int(m) for m in SqlExpectedResultType]}") from None
+
+
+async def close_sql_service(service: SqlService) -> None:
+    """The client's shutdown hook for ``client.sql``."""
+    await service.shutdown()
