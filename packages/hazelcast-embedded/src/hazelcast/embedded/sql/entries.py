@@ -202,8 +202,9 @@ def encode_side(
         if existing is not None and whole_column.name not in values:
             return serialize_typed(existing, whole_column.type_id)
         raise data_error(f"Cannot write NULL to '{whole}' field")
-    fields = {column.field: (column, values[column.name]) for column in side_columns
-              if column.field is not None and column.name in values}
+    # A new key or value has every mapped field (null unless given); an updated one keeps its other fields.
+    fields = {column.field: (column, values.get(column.name)) for column in side_columns
+              if column.field is not None and (existing is None or column.name in values)}
     if side_format.kind == "json-flat":
         document: dict[str, Any] = {}
         if isinstance(existing, HazelcastJsonValue):

@@ -263,9 +263,8 @@ def plan_select(
     for ordered in (order_node.expressions if order_node is not None else []):
         target = ordered.this
         descending = bool(ordered.args.get("desc"))
-        nulls_first = ordered.args.get("nulls_first")
-        # Nulls sort as the largest values unless NULLS FIRST/LAST says otherwise.
-        nulls_first = descending if nulls_first is None else bool(nulls_first)
+        # The statements are parsed with nulls as the largest values (see statements.Dialect), as a member sorts.
+        nulls_first = bool(ordered.args.get("nulls_first"))
         key: Expr | None = None
         if isinstance(target, exp.Literal) and not target.is_string:
             position = int(target.this)

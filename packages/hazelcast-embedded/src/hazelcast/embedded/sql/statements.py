@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from hazelcast.embedded.query import ExtractionContext, OpaqueValue, extraction_context
@@ -50,6 +51,15 @@ __all__ = ["StatementResult", "run_statement"]
 _SINK = re.compile(r"^\s*SINK\s+INTO\b", re.I)
 
 
+class HazelcastDialect(Dialect):
+    """sqlglot's standard dialect with nulls ordered as the largest values (NULLS LAST ascending), as on a member."""
+
+    NULL_ORDERING = "nulls_are_large"
+
+
+_DIALECT = HazelcastDialect()
+
+
 @dataclass(slots=True)
 class StatementResult:
     """Rows (``columns`` and a row iterator) or an update count."""
@@ -71,7 +81,7 @@ def run_statement(
     sink = _SINK.match(sql) is not None
     text = _SINK.sub("INSERT INTO", sql, count=1) if sink else sql
     try:
-        statements = [s for s in sqlglot.parse(text) if s is not None]
+        statements = [s for s in sqlglot.parse(text, dialect=_DIALECT) if s is not None]
     except (ParseError, TokenError) as error:
         raise parsing_error(_parse_message(error)) from None
     if len(statements) != 1:
