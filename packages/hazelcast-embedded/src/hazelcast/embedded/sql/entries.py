@@ -29,7 +29,6 @@ from hazelcast.embedded.sql.types import ErrorCode, SqlFailure, data_error
 from hazelcast.errors import HazelcastError
 from hazelcast.serialization import SerializationService
 from hazelcast.serialization.compact import CompactGenericRecord, GenericRecordBuilder
-from hazelcast.serialization.generic_record import GenericRecord
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster

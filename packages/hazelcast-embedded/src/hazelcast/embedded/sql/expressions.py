@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded.sql import types as t
+from hazelcast.embedded.sql.functions import divide, json_find, json_path, like_pattern, modulo
 from hazelcast.embedded.sql.types import SqlFailure, data_error, parsing_error
 
 __all__ = ["Compiler", "Expr", "Parameters"]
@@ -99,81 +100,6 @@ def _arithmetic_type(symbol: str, left: int, right: int) -> int:
         # Integer results are one size wider than their operands, as on a member, so sums rarely overflow.
         return (t.SMALLINT, t.INTEGER, t.BIGINT, t.BIGINT)[t.INTEGER_TYPES.index(wider)]
     return wider
-
-
-def _divide(left: Any, right: Any) -> Any:
-    if right == 0:
-        raise data_error("Division by zero")
-    if isinstance(left, int) and isinstance(right, int):
-        quotient = abs(left) // abs(right)
-        return quotient if (left >= 0) == (right >= 0) else -quotient
-    if isinstance(left, decimal.Decimal) or isinstance(right, decimal.Decimal):
-        return decimal.Decimal(left) / decimal.Decimal(right)
-    return left / right
-
-
-def _modulo(left: Any, right: Any) -> Any:
-    if right == 0:
-        raise data_error("Division by zero")
-    if isinstance(left, int) and isinstance(right, int):
-        remainder = abs(left) % abs(right)
-        return remainder if left >= 0 else -remainder
-    return type(left)(left - right * int(left / right)) if not isinstance(left, decimal.Decimal) else left % right
-
-
-def like_pattern(pattern: str, escape: str | None) -> re.Pattern[str]:
-    parts = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if escape is not None and char == escape:
-            index += 1
-            if index >= len(pattern):
-                raise data_error("Escape character at the end of the LIKE pattern")
-            parts.append(re.escape(pattern[index]))
-        elif char == "%":
-            parts.append(".*")
-        elif char == "_":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-        index += 1
-    return re.compile("".join(parts), re.DOTALL)
-
-
-def _json_path(path: str) -> list[str | int]:
-    text = path.strip()
-    if not text.startswith("$"):
-        raise data_error(f"Invalid JSONPath expression: {path}")
-    steps: list[str | int] = []
-    for match in re.finditer(r"\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^']*)'\]|\[\"([^\"]*)\"\]|(.)", text[1:]):
-        name, index, quoted, double_quoted, other = match.groups()
-        if other is not None:
-            raise data_error(f"Invalid JSONPath expression: {path}")
-        steps.append(int(index) if index is not None else (name or quoted or double_quoted or ""))
-    return steps
-
-
-def _json_find(document: Any, steps: list[str | int]) -> tuple[bool, Any]:
-    if isinstance(document, HazelcastJsonValue):
-        document = document.to_string()
-    if isinstance(document, str):
-        try:
-            node = json.loads(document)
-        except ValueError as error:
-            raise data_error(f"JSON_VALUE/JSON_QUERY: malformed JSON: {error}") from error
-    else:
-        node = document
-    for step in steps:
-        if isinstance(step, int):
-            if not isinstance(node, list) or step >= len(node):
-                return False, None
-            node = node[step]
-        else:
-            if not isinstance(node, dict) or step not in node:
-                return False, None
-            node = node[step]
-    return True, node
 
 
 class Compiler:
@@ -262,7 +188,7 @@ class Compiler:
         left, right = self.pair(node.this, node.expression)
         type_id = _arithmetic_type(symbol, left.type_id, right.type_id)
         op: Callable[[Any, Any], Any] = {
-            "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide, "%": _modulo
+            "+": operator.add, "-": operator.sub, "*": operator.mul, "/": divide, "%": modulo
         }[symbol]
         lf, rf = left.fn, right.fn
         if type_id in (t.DOUBLE, t.REAL):
@@ -527,14 +453,14 @@ class Compiler:
         path_text = path_expr.fn(None)
         if not isinstance(path_text, str):
             raise parsing_error(f"The path of {name} must be a string literal or parameter")
-        steps = _json_path(path_text)
+        steps = json_path(path_text)
         fn = document.fn
         if name == "JSON_VALUE":
             def evaluate(row: Row) -> Any:
                 value = fn(row)
                 if value is None:
                     return None
-                found, node = _json_find(value, steps)
+                found, node = json_find(value, steps)
                 if not found or isinstance(node, (dict, list)) or node is None:
                     return None
                 if isinstance(node, bool):
@@ -547,7 +473,7 @@ class Compiler:
             value = fn(row)
             if value is None:
                 return None
-            found, node = _json_find(value, steps)
+            found, node = json_find(value, steps)
             return HazelcastJsonValue(json.dumps(node)) if found else None
 
         return Expr(query, t.JSON)
