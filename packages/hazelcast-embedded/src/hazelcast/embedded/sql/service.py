@@ -3,14 +3,16 @@
 A query's rows leave the member in pages of at most the client's cursor buffer size. The first page travels in the
 execute response; while rows remain, the member keeps the query's row generator (its *cursor*) under the query id the
 client chose, and each Sql.fetch produces the next page from it, so a large result is produced as it is read.
-Sql.close, a failure, or the client's connection closing drops the cursor. Errors of a statement are answered in the
-response's SqlError (code, message, suggestion), never as a protocol error.
+Sql.close, a failure, the statement's timeout (``timeoutMillis`` > 0: a fetch after it fails with code 1004) or the
+client's connection closing drops the cursor. Errors of a statement are answered in the response's SqlError (code,
+message, suggestion), never as a protocol error. Sql.mappingDdl gives back a mapping's CREATE MAPPING statement.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections import namedtuple
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ from hazelcast.embedded.query import OpaqueValue
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec
 from hazelcast.embedded.sql import types as t
-from hazelcast.embedded.sql.catalog import seed_joining_member
+from hazelcast.embedded.sql.catalog import catalog_of, seed_joining_member
 from hazelcast.embedded.sql.entries import serialize_typed
 from hazelcast.embedded.sql.statements import run_statement
 from hazelcast.embedded.sql.types import ErrorCode, SqlFailure
@@ -44,17 +46,24 @@ SqlError = namedtuple("SqlError", "code message originating_member_id suggestion
 
 
 class Cursor:
-    """The rest of a query's rows, waiting for Sql.fetch."""
+    """The rest of a query's rows, waiting for Sql.fetch; ``deadline`` (monotonic seconds) ends a query with a
+    timeout."""
 
-    __slots__ = ("rows", "types", "connection", "pending")
+    __slots__ = ("rows", "types", "connection", "pending", "deadline", "timeout_millis")
 
-    def __init__(self, rows: Iterator[list[Any]], types: list[int], connection: ClientConnection) -> None:
+    def __init__(
+        self, rows: Iterator[list[Any]], types: list[int], connection: ClientConnection, timeout_millis: int
+    ) -> None:
         self.rows = rows
         self.types = types
         self.connection = connection
         self.pending: list[list[Any]] = []
+        self.timeout_millis = timeout_millis
+        self.deadline = time.monotonic() + timeout_millis / 1000 if timeout_millis > 0 else None
 
     def next_page(self, size: int) -> SqlPage:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SqlFailure(ErrorCode.TIMEOUT, f"Query has been cancelled due to a timeout ({self.timeout_millis} ms)")
         size = max(size, 1)
         rows = self.pending + list(itertools.islice(self.rows, size - len(self.pending)))
         # One row of look-ahead tells whether this page is the last.
@@ -115,7 +124,7 @@ def sql_execute(request: MemberRequest) -> tuple[Any, ...]:
         if result.columns is None or result.rows is None:
             return None, None, result.update_count, None, False, -1
         types = [type_id for _, type_id in result.columns]
-        cursor = Cursor(result.rows, types, request.connection)
+        cursor = Cursor(result.rows, types, request.connection, params.timeout_millis)
         page = cursor.next_page(params.cursor_buffer_size)
         if not page.is_last:
             cursors[tuple(params.query_id)] = cursor
@@ -148,6 +157,12 @@ def sql_close(request: MemberRequest) -> None:
     _cursors(request.connection.member).pop(tuple(request.params), None)
 
 
+def sql_mapping_ddl(request: MemberRequest) -> str | None:
+    """Sql.mappingDdl: the CREATE MAPPING statement of a mapping, None when there is none."""
+    mapping = catalog_of(request.connection.member).mappings.get(request.params)
+    return None if mapping is None else mapping.ddl
+
+
 def open_cursor_count(member: EmbeddedMember) -> int:
     """How many queries of this member still have rows waiting (for tests and diagnostics)."""
     cursors = _cursors(member)
@@ -157,6 +172,11 @@ def open_cursor_count(member: EmbeddedMember) -> int:
 
 SQL_SERVICE = MemberServiceSpec(
     name="Sql",
-    handlers={"Sql.execute": sql_execute, "Sql.fetch": sql_fetch, "Sql.close": sql_close},
+    handlers={
+        "Sql.execute": sql_execute,
+        "Sql.fetch": sql_fetch,
+        "Sql.close": sql_close,
+        "Sql.mappingDdl": sql_mapping_ddl,
+    },
     member_joining=seed_joining_member,
 )
