@@ -183,3 +183,22 @@ async def test_errors_carry_the_members_code_and_suggestion(cluster1: EmbeddedCl
             assert text in str(raised.value), statement
         result = await client.sql.execute("SELECT COUNT(*) FROM people")
         assert await _rows(result) == [[0]]  # the refused INSERT wrote nothing
+
+
+async def test_a_member_leaving_during_a_query_fails_it_and_it_is_not_retried(cluster3: EmbeddedCluster) -> None:
+    async with running_client(cluster3) as client:
+        await client.sql.execute("CREATE MAPPING n TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='int')")
+        await (await client.get_map("n")).put_all({i: i for i in range(200)})
+        result = await client.sql.execute("SELECT this FROM n", cursor_buffer_size=10)
+        running_on = next(member for member in cluster3.live_members if open_cursor_count(member))
+        rows = result.iterator()
+        for _ in range(10):
+            await rows.__anext__()
+        await cluster3.kill_member(running_on)
+        with pytest.raises(HazelcastSqlError) as raised:
+            await rows.__anext__()
+        assert raised.value.code == 1001
+        assert "Member cannot be reached" in str(raised.value)
+        # The other members still answer new queries.
+        again = await client.sql.execute("SELECT COUNT(*) FROM n")
+        assert len(await _rows(again)) == 1

@@ -291,3 +291,23 @@ async def test_bad_arguments_are_rejected_before_anything_is_sent() -> None:
     await service.execute("SELECT 1", timeout=2.5, expected_result_type=SqlExpectedResultType.ROWS, schema="public")
     request = member.sent[0][1]
     assert request.timeout_millis == 2500 and request.expected_result_type == 1 and request.schema == "public"
+
+
+async def test_queries_run_on_connected_data_members_only() -> None:
+    member = ScriptedMember((None, None, 0, None, False, -1))
+    service = _service(member)
+    lite, data, unconnected = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    live = SimpleNamespace(live=True)
+    service._context.connection_manager.connections = {lite: live, data: live}  # type: ignore[attr-defined]
+    service._context.cluster_service.get_members = lambda: [  # type: ignore[attr-defined]
+        SimpleNamespace(uuid=lite, lite_member=True),
+        SimpleNamespace(uuid=data, lite_member=False),
+        SimpleNamespace(uuid=unconnected, lite_member=False),
+    ]
+    for _ in range(20):
+        await service.execute("DELETE FROM m")
+    assert {target for _, _, target in member.sent} == {data}
+    service._context.connection_manager.connections = {}  # type: ignore[attr-defined]
+    with pytest.raises(HazelcastSqlError) as raised:
+        await service.execute("DELETE FROM m")
+    assert raised.value.code == 1001

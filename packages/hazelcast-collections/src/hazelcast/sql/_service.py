@@ -10,7 +10,7 @@ from collections import namedtuple
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from hazelcast.errors import HazelcastClientNotActiveError, HazelcastError
+from hazelcast.errors import HazelcastClientNotActiveError, HazelcastError, TargetDisconnectedError
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.sql._metadata import (
@@ -246,7 +246,7 @@ class SqlService:
         except HazelcastSqlError:
             raise
         except HazelcastError as error:
-            raise self._wrap(error) from error
+            raise self._wrap(error, member_uuid) from error
         metadata, page, rows, update_count, error = response
         if error is not None:
             raise error
@@ -273,9 +273,17 @@ class SqlService:
                                     None)
         return random.choice(live)
 
-    def _wrap(self, error: BaseException) -> HazelcastSqlError:
+    def _wrap(self, error: BaseException, member_uuid: uuid.UUID | None = None) -> HazelcastSqlError:
+        """A failed invocation as an SQL error: CONNECTION_PROBLEM when the query's member cannot be reached."""
+        connection = self._context.connection_manager.connections.get(member_uuid) if member_uuid else None
+        if member_uuid is not None and (connection is None or not connection.live):
+            return HazelcastSqlError(
+                self._client_uuid(), _SqlErrorCode.CONNECTION_PROBLEM,
+                f"Cluster topology changed while a query was executed: Member cannot be reached: {member_uuid}",
+                error,
+            )
         code = _SqlErrorCode.GENERIC
-        if not self._context.lifecycle_service.running or "connection" in type(error).__name__.lower():
+        if isinstance(error, (TargetDisconnectedError, HazelcastClientNotActiveError)):
             code = _SqlErrorCode.CONNECTION_PROBLEM
         return HazelcastSqlError(self._client_uuid(), code, str(error), error)
 
@@ -328,7 +336,7 @@ class SqlService:
             response = await self._invocations.call(request, -1, self._decode_fetch, False,
                                                     target_uuid=state.member_uuid)
         except HazelcastError as error:
-            raise self._wrap(error) from error
+            raise self._wrap(error, state.member_uuid) from error
         if isinstance(response, HazelcastSqlError):
             raise response
         return response  # type: ignore[no-any-return]
@@ -339,7 +347,7 @@ class SqlService:
             await self._invocations.call(_CLOSE.encode_request(state.query_id), -1, None, False,
                                          target_uuid=state.member_uuid)
         except HazelcastError as error:
-            raise self._wrap(error) from error
+            raise self._wrap(error, state.member_uuid) from error
 
     def _track(self, result: SqlResult) -> None:
         self._open.add(result)
