@@ -13,6 +13,7 @@ from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded import EmbeddedCluster
 from hazelcast.embedded.sql import open_cursor_count
 from hazelcast.serialization.compact import CompactReader, CompactSerializer, CompactWriter, GenericRecord
+from hazelcast.serialization.portable import Portable
 from hazelcast.sql import HazelcastSqlError, SqlColumnType, SqlExpectedResultType, SqlResult
 from tests.e2e.conftest import running_client, wait_until
 
@@ -202,3 +203,53 @@ async def test_a_member_leaving_during_a_query_fails_it_and_it_is_not_retried(cl
         # The other members still answer new queries.
         again = await client.sql.execute("SELECT COUNT(*) FROM n")
         assert len(await _rows(again)) == 1
+
+
+class Employee(Portable):
+    def __init__(self, name: str | None = None, age: int = 0) -> None:
+        self.name = name
+        self.age = age
+
+    def get_factory_id(self) -> int:
+        return 9
+
+    def get_class_id(self) -> int:
+        return 1
+
+    def write_portable(self, writer: Any) -> None:
+        writer.write_string("name", self.name)
+        writer.write_int("age", self.age)
+
+    def read_portable(self, reader: Any) -> None:
+        self.name = reader.read_string("name")
+        self.age = reader.read_int("age")
+
+
+async def test_portable_and_java_formats(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, portable_factories={9: {1: Employee}}) as client:
+        employees = await client.get_map("employees")
+        await employees.put(1, Employee("ann", 30))
+        await client.sql.execute(
+            "CREATE MAPPING employees (__key INT, name VARCHAR, age INT) TYPE IMap OPTIONS ('keyFormat'='int', "
+            "'valueFormat'='portable', 'valuePortableFactoryId'='9', 'valuePortableClassId'='1')")
+        await client.sql.execute("INSERT INTO employees VALUES (2, 'bob', 40)")
+        await client.sql.execute("UPDATE employees SET age = age + 1 WHERE __key = 1")
+        result = await client.sql.execute("SELECT __key, name, age, this FROM employees ORDER BY __key")
+        found = await _rows(result)
+        assert [row[:3] for row in found] == [[1, "ann", 31], [2, "bob", 40]]
+        assert isinstance(found[1][3], Employee) and found[1][3].name == "bob"
+        assert vars(await employees.get(2)) == {"name": "bob", "age": 40}
+        with pytest.raises(HazelcastSqlError, match="NULL to the primitive"):
+            await client.sql.execute("INSERT INTO employees (__key, name) VALUES (3, 'cy')")
+
+        await client.sql.execute(
+            "CREATE MAPPING ids TYPE IMap OPTIONS ('keyFormat'='java', 'keyJavaClass'='java.lang.Long', "
+            "'valueFormat'='java', 'valueJavaClass'='java.lang.String')")
+        await client.sql.execute("INSERT INTO ids VALUES (?, ?)", 5, "five")
+        result = await client.sql.execute("SELECT * FROM ids")
+        assert [(c.name, c.type) for c in result.get_row_metadata().columns] == [
+            ("__key", SqlColumnType.BIGINT), ("this", SqlColumnType.VARCHAR)]
+        assert await _rows(result) == [[5, "five"]]
+        with pytest.raises(HazelcastSqlError, match="only the built-in Java types"):
+            await client.sql.execute("CREATE MAPPING bad TYPE IMap OPTIONS ('keyFormat'='java', "
+                                     "'keyJavaClass'='com.acme.Thing', 'valueFormat'='int')")

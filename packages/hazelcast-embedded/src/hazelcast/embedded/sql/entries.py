@@ -3,7 +3,8 @@
 Columns are read with the member's extraction machinery (:mod:`hazelcast.embedded.query`), so JSON, Compact,
 Portable and built-in keys and values are read as predicates read them. Writes produce the serialized ``Data`` a
 client of the same format would: built-in Java types for primitive formats, HazelcastJsonValue for ``json`` and
-``json-flat``, Compact records whose schemas are stored cluster-wide first.
+``json-flat``, Compact records whose schemas are stored cluster-wide first, Portable records of the mapping's factory
+and class ids (a new value gets a class definition made of the mapping's fields, an updated one keeps its own).
 """
 
 from __future__ import annotations
@@ -220,10 +221,7 @@ def encode_side(
         record = _compact_record(side_format, side_columns, fields, existing)
         _replicate(cluster, [record.schema])
         return _service().to_data(record)
-    raise SqlFailure(
-        ErrorCode.GENERIC,
-        f"Writing {side_format.kind} {'keys' if of_key else 'values'} is not supported by this member",
-    )
+    return _service().to_data(_portable_record(side_format, side_columns, fields, existing))
 
 
 def _compact_record(
@@ -252,6 +250,63 @@ def _compact_record(
         value = fields.get(column.field, (column, None))[1]
         getattr(builder, setter_name)(column.field, value)
     return builder.build()
+
+
+# SQL type -> (ClassDefinitionBuilder method, PortableGenericRecordBuilder setter); primitives cannot hold NULL.
+_PORTABLE_FIELDS = {
+    t.VARCHAR: ("add_string_field", "set_string"), t.BOOLEAN: ("add_boolean_field", "set_boolean"),
+    t.TINYINT: ("add_byte_field", "set_int8"), t.SMALLINT: ("add_short_field", "set_int16"),
+    t.INTEGER: ("add_int_field", "set_int32"), t.BIGINT: ("add_long_field", "set_int64"),
+    t.REAL: ("add_float_field", "set_float32"), t.DOUBLE: ("add_double_field", "set_float64"),
+    t.DECIMAL: ("add_decimal_field", "set_decimal"), t.DATE: ("add_date_field", "set_date"),
+    t.TIME: ("add_time_field", "set_time"), t.TIMESTAMP: ("add_timestamp_field", "set_timestamp"),
+    t.TIMESTAMP_WITH_TIME_ZONE: ("add_timestamp_with_timezone_field", "set_timestamp_with_timezone"),
+}
+_NULLABLE_PORTABLE = {t.VARCHAR, t.DECIMAL, t.DATE, t.TIME, t.TIMESTAMP, t.TIMESTAMP_WITH_TIME_ZONE}
+
+
+def _portable_record(
+    side_format: Format, side_columns: list[Column], fields: dict[str | None, tuple[Column, Any]], existing: Any
+) -> Any:
+    from hazelcast.serialization.portable import ClassDefinitionBuilder, PortableGenericRecordBuilder
+    from hazelcast.serialization.portable.generic_record import PortableGenericRecord
+
+    if isinstance(existing, PortableGenericRecord):
+        builder = existing.new_builder_with_clone()
+        record_fields = existing.get_field_names()
+        for field_name, (_column, value) in fields.items():
+            if field_name not in record_fields:
+                raise data_error(f"The Portable value has no field {field_name!r}")
+            kind = existing.get_field_kind(field_name)
+            _set(builder, "set_" + kind.name.lower(), field_name, value)
+        return builder.build()
+    class_builder = ClassDefinitionBuilder(side_format.factory_id, side_format.class_id, side_format.class_version)
+    setters = []
+    for column in side_columns:
+        if column.field is None:
+            continue
+        methods = _PORTABLE_FIELDS.get(column.type_id)
+        if methods is None:
+            raise SqlFailure(ErrorCode.GENERIC, f"Cannot write a {t.type_name(column.type_id)} Portable field")
+        getattr(class_builder, methods[0])(column.field)
+        value = fields.get(column.field, (column, None))[1]
+        if value is None and column.type_id not in _NULLABLE_PORTABLE:
+            raise data_error(f"Cannot set NULL to the primitive Portable field '{column.field}'")
+        setters.append((methods[1], column.field, value))
+    builder = PortableGenericRecordBuilder(class_builder.build())
+    for setter, field_name, value in setters:
+        _set(builder, setter, field_name, value)
+    return builder.build()
+
+
+def _set(builder: Any, setter: str, field_name: str, value: Any) -> None:
+    method = getattr(builder, setter, None)
+    if method is None:
+        raise data_error(f"Cannot write field {field_name!r} with {setter}")
+    try:
+        method(field_name, value)
+    except (HazelcastError, TypeError, ValueError) as error:
+        raise data_error(f"Cannot write {field_name!r}: {error}") from None
 
 
 def store_entries(cluster: EmbeddedCluster, map_name: str, entries: list[tuple[bytes, bytes]]) -> None:
