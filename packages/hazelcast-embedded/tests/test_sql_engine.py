@@ -236,3 +236,33 @@ async def test_missing_mapping_suggests_one_from_the_data(cluster: EmbeddedClust
     assert "CREATE OR REPLACE MAPPING \"plain\"" in error.suggestion and "'valueFormat' = 'json'" in error.suggestion
     run(cluster, error.suggestion)
     assert rows(cluster, "SELECT __key FROM plain") == [["k"]]
+
+
+async def test_a_plain_query_streams_entries_as_pages_are_taken(cluster: EmbeddedCluster, monkeypatch: Any) -> None:
+    import hazelcast.embedded.sql.select as select_module
+    from hazelcast.embedded.sql.entries import store_entries
+    from hazelcast.embedded.sql.service import Cursor
+
+    run(cluster, "CREATE MAPPING n TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='int')")
+    store_entries(cluster, "n", [(_SERIALIZATION.to_data(i), _SERIALIZATION.to_data(i)) for i in range(10_000)])
+    visited = 0
+    original_scan = select_module.scan
+
+    def counting_scan(*args: Any) -> Any:
+        nonlocal visited
+        for entry in original_scan(*args):
+            visited += 1
+            yield entry
+
+    monkeypatch.setattr(select_module, "scan", counting_scan)
+    result = run_statement(cluster, cluster.live_members[0], "SELECT this FROM n WHERE this >= 0", [])
+    assert visited == 0  # planning reads nothing
+    cursor = Cursor(result.rows, [4], None, -1)  # type: ignore[arg-type]
+    page = cursor.next_page(100)
+    assert page.row_count == 100 and not page.is_last
+    assert visited == 101  # one page and the look-ahead row
+    total = page.row_count
+    while not page.is_last:
+        page = cursor.next_page(1000)
+        total += page.row_count
+    assert total == 10_000 and visited == 10_000
