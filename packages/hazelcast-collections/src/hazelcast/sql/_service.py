@@ -89,7 +89,6 @@ class SqlResult:
         self._last = is_last
         self._iterator_requested = False
         self._error: HazelcastSqlError | None = None
-        self._fetching: asyncio.Future[Any] | None = None
         if not self._last:
             service._track(self)
 
@@ -153,10 +152,9 @@ class SqlResult:
             state.open = False
 
     def _fail(self, error: HazelcastSqlError) -> None:
+        # Rows already received stay readable, as with the other clients; the next fetch raises ``error``.
         self._error = error
         self._last = False
-        self._rows = []
-        self._position = 0
         self._state.open = False
 
     # -- closing ----------------------------------------------------------------------------------------------------
@@ -174,8 +172,6 @@ class SqlResult:
         self._fail(HazelcastSqlError(
             self._service._client_uuid(), _SqlErrorCode.CANCELLED_BY_USER, "Query was cancelled by the user", None
         ))
-        # Rows already received stay readable, as with the other clients: only fetching more fails.
-        self._last = False
 
     async def __aenter__(self) -> SqlResult:
         return self
