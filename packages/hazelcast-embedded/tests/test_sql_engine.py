@@ -96,6 +96,8 @@ async def test_mapping_without_columns_takes_key_and_this_of_primitive_formats(c
      "specified more than once"),
     ("CREATE MAPPING m (a WHATEVER) TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='json-flat')", "Unknown type"),
     ("CREATE MAPPING m TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='compact')", "valueCompactTypeName"),
+    ("CREATE MAPPING m (__key VARCHAR, a INT) TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='json-flat')",
+     "Mismatch between declared and resolved type: __key"),
 ])
 async def test_bad_mappings_are_refused(cluster: EmbeddedCluster, ddl: str, message: str) -> None:
     assert message in failure(cluster, ddl).message
@@ -266,3 +268,23 @@ async def test_a_plain_query_streams_entries_as_pages_are_taken(cluster: Embedde
         page = cursor.next_page(1000)
         total += page.row_count
     assert total == 10_000 and visited == 10_000
+
+
+async def test_a_failing_update_changes_nothing(people: EmbeddedCluster) -> None:
+    before = {key: value.loads() for key, value in map_entries(people, "people").items()}
+    error = failure(people, "UPDATE people SET age = 100 / (age - 40) WHERE age IS NOT NULL")
+    assert error.code == ErrorCode.DATA_EXCEPTION and "Division by zero" in error.message
+    assert {key: value.loads() for key, value in map_entries(people, "people").items()} == before
+
+
+async def test_object_keys_and_external_map_names(cluster: EmbeddedCluster) -> None:
+    run(cluster, "CREATE MAPPING orders EXTERNAL NAME \"orders-2024\" (id INT EXTERNAL NAME \"__key.id\", "
+                 "region VARCHAR EXTERNAL NAME \"__key.region\", total DECIMAL) TYPE IMap "
+                 "OPTIONS ('keyFormat'='json-flat', 'valueFormat'='json-flat')")
+    run(cluster, "INSERT INTO orders VALUES (1, 'eu', 9.5), (2, 'us', 3)")
+    stored = map_entries(cluster, "orders-2024")
+    assert sorted((key.loads()["id"], key.loads()["region"], value.loads()["total"])
+                  for key, value in stored.items()) == [(1, "eu", 9.5), (2, "us", 3)]
+    assert rows(cluster, "SELECT region, total FROM orders WHERE id = 2") == [["us", decimal.Decimal(3)]]
+    assert [name for name, _ in run(cluster, "SELECT * FROM orders")[0]] == ["id", "region", "total"]
+    assert map_entries(cluster, "orders") == {}

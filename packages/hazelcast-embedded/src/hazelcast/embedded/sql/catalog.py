@@ -374,6 +374,8 @@ def build_mapping(
                 f"The field '{path}' cannot be mapped: the {'key' if side_format is key_format else 'value'} "
                 "format is not an object format",
             )
+        if "." not in path and not side_format.is_object and type_id != side_format.type_id:
+            raise SqlFailure(ErrorCode.GENERIC, f"Mismatch between declared and resolved type: {column_name}")
         if "." not in path and side_format.is_object and type_id != t.OBJECT:
             raise SqlFailure(ErrorCode.GENERIC, f"'{path}' of an object format must be of type OBJECT")
         columns.append(Column(column_name, type_id, path))

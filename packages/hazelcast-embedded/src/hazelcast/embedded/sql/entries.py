@@ -23,7 +23,7 @@ from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded.map.records import Record, RecordStore
 from hazelcast.embedded.map.service import MAP_SERVICE_NAME
 from hazelcast.embedded.query import NonTerminalJsonValue, OpaqueValue, QueryableEntry, parse_attribute_path
-from hazelcast.embedded.schemas import _replicate
+from hazelcast.embedded.schemas import store_schemas
 from hazelcast.embedded.sql import types as t
 from hazelcast.embedded.sql.catalog import Column, Format, Mapping
 from hazelcast.embedded.sql.types import ErrorCode, SqlFailure, data_error
@@ -219,7 +219,7 @@ def encode_side(
         return _service().to_data(HazelcastJsonValue(json.dumps(document, default=_json_default)))
     if side_format.kind == "compact":
         record = _compact_record(side_format, side_columns, fields, existing)
-        _replicate(cluster, [record.schema])
+        store_schemas(cluster, [record.schema])
         return _service().to_data(record)
     return _service().to_data(_portable_record(side_format, side_columns, fields, existing))
 
