@@ -12,7 +12,6 @@ the rows whose condition is TRUE.
 from __future__ import annotations
 
 import decimal
-import json
 import operator
 import re
 from collections.abc import Callable
@@ -20,9 +19,8 @@ from typing import Any, NamedTuple
 
 from sqlglot import exp
 
-from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded.sql import types as t
-from hazelcast.embedded.sql.functions import divide, json_find, json_path, like_pattern, modulo
+from hazelcast.embedded.sql.functions import divide, like_pattern, modulo
 from hazelcast.embedded.sql.types import SqlFailure, data_error, parsing_error
 
 __all__ = ["Compiler", "Expr", "Parameters"]
@@ -62,11 +60,11 @@ _AGGREGATES = (exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max)
 _TEMPORAL = (t.DATE, t.TIME, t.TIMESTAMP, t.TIMESTAMP_WITH_TIME_ZONE)
 
 
-def _constant(value: Any, type_id: int) -> Expr:
+def constant(value: Any, type_id: int) -> Expr:
     return Expr(lambda row: value, type_id)
 
 
-def _operand_text(type_id: int) -> str:
+def operand_text(type_id: int) -> str:
     return f"<{t.type_name(type_id)}>"
 
 
@@ -78,7 +76,7 @@ def _check_comparable(symbol: str, left: int, right: int) -> None:
     if left == t.OBJECT or right == t.OBJECT:
         return
     raise parsing_error(
-        f"Cannot apply '{symbol}' to arguments of type '{_operand_text(left)} {symbol} {_operand_text(right)}'. "
+        f"Cannot apply '{symbol}' to arguments of type '{operand_text(left)} {symbol} {operand_text(right)}'. "
         "Supported form(s): '<COMPARABLE_TYPE> " + symbol + " <COMPARABLE_TYPE>'"
     )
 
@@ -92,7 +90,7 @@ def _arithmetic_type(symbol: str, left: int, right: int) -> int:
         return t.BIGINT
     if not (t.is_numeric(left) and t.is_numeric(right)):
         raise parsing_error(
-            f"Cannot apply '{symbol}' to arguments of type '{_operand_text(left)} {symbol} {_operand_text(right)}'. "
+            f"Cannot apply '{symbol}' to arguments of type '{operand_text(left)} {symbol} {operand_text(right)}'. "
             f"Supported form(s): '<NUMERIC> {symbol} <NUMERIC>'"
         )
     wider = t.wider_numeric(left, right)
@@ -142,7 +140,7 @@ class Compiler:
         position = self.parameters.position(node)
         value = self.parameters.values[position]
         if expected is None or expected in (t.NULL, t.OBJECT):
-            return _constant(value, t.type_of_value(value) if expected is None else expected)
+            return constant(value, t.type_of_value(value) if expected is None else expected)
         try:
             converted = t.convert(value, expected)
         except SqlFailure:
@@ -150,19 +148,19 @@ class Compiler:
                 f"Parameter at position {position} must be of {t.type_name(expected)} type, but "
                 f"{t.type_name(t.type_of_value(value))} was found (consider adding an explicit CAST)"
             ) from None
-        return _constant(converted, expected)
+        return constant(converted, expected)
 
     def literal(self, node: exp.Literal, expected: int | None) -> Expr:
         text = node.this
         if node.is_string:
-            return _constant(text, t.VARCHAR)
+            return constant(text, t.VARCHAR)
         if re.fullmatch(r"[+-]?\d+", text):
             value = int(text)
             type_id = t.integer_literal_type(value)
-            return _constant(value if type_id != t.DECIMAL else decimal.Decimal(value), type_id)
+            return constant(value if type_id != t.DECIMAL else decimal.Decimal(value), type_id)
         if "e" in text.lower():
-            return _constant(float(text), t.DOUBLE)
-        return _constant(decimal.Decimal(text), t.DECIMAL)
+            return constant(float(text), t.DOUBLE)
+        return constant(decimal.Decimal(text), t.DECIMAL)
 
     # -- operators ------------------------------------------------------------------------------------------------
 
@@ -219,7 +217,7 @@ class Compiler:
     def negate(self, node: exp.Neg, expected: int | None) -> Expr:
         inner = self.compile(node.this, expected)
         if not t.is_numeric(inner.type_id) and inner.type_id != t.NULL:
-            raise parsing_error(f"Cannot apply '-' to arguments of type '-{_operand_text(inner.type_id)}'")
+            raise parsing_error(f"Cannot apply '-' to arguments of type '-{operand_text(inner.type_id)}'")
         fn = inner.fn
         return Expr(lambda row: None if (v := fn(row)) is None else -v, inner.type_id)
 
@@ -315,8 +313,8 @@ class Compiler:
         for operand in (value, pattern):
             if operand.type_id not in (t.VARCHAR, t.NULL):
                 raise parsing_error(
-                    f"Cannot apply 'LIKE' to arguments of type '{_operand_text(value.type_id)} LIKE "
-                    f"{_operand_text(pattern.type_id)}'. Supported form(s): '<VARCHAR> LIKE <VARCHAR>'"
+                    f"Cannot apply 'LIKE' to arguments of type '{operand_text(value.type_id)} LIKE "
+                    f"{operand_text(pattern.type_id)}'. Supported form(s): '<VARCHAR> LIKE <VARCHAR>'"
                 )
         vf, pf = value.fn, pattern.fn
         negate = bool(node.args.get("negate"))
@@ -349,8 +347,8 @@ class Compiler:
             condition = self.compile(branch.this, subject.type_id if subject else t.BOOLEAN)
             branches.append((condition.fn, self.compile(branch.args["true"], expected)))
         default = node.args.get("default")
-        otherwise = self.compile(default, expected) if default is not None else _constant(None, t.NULL)
-        result_type = _common_type([result for _, result in branches] + [otherwise])
+        otherwise = self.compile(default, expected) if default is not None else constant(None, t.NULL)
+        result_type = common_type([result for _, result in branches] + [otherwise])
         subject_fn = subject.fn if subject is not None else None
         pairs = [(condition, result.fn) for condition, result in branches]
         otherwise_fn = otherwise.fn
@@ -395,7 +393,7 @@ class Compiler:
 
     def coalesce(self, node: exp.Coalesce, expected: int | None) -> Expr:
         operands = [self.compile(node.this, expected)] + [self.compile(e, expected) for e in node.expressions]
-        result_type = _common_type(operands)
+        result_type = common_type(operands)
         fns = [operand.fn for operand in operands]
 
         def evaluate(row: Row) -> Any:
@@ -412,74 +410,13 @@ class Compiler:
     def _function(self, node: exp.Func) -> Expr:
         if isinstance(node, _AGGREGATES):
             raise parsing_error(f"Aggregate function {node.sql()} is not allowed here")
-        if isinstance(node, (exp.Upper, exp.Lower)):
-            inner = self.compile(node.this, t.VARCHAR)
-            self._require(node, inner, t.VARCHAR)
-            method = str.upper if isinstance(node, exp.Upper) else str.lower
-            fn = inner.fn
-            return Expr(lambda row: None if (v := fn(row)) is None else method(v), t.VARCHAR)
-        if isinstance(node, exp.Length):
-            inner = self.compile(node.this, t.VARCHAR)
-            self._require(node, inner, t.VARCHAR)
-            fn = inner.fn
-            return Expr(lambda row: None if (v := fn(row)) is None else len(v), t.INTEGER)
-        if isinstance(node, exp.Abs):
-            inner = self.compile(node.this)
-            if not t.is_numeric(inner.type_id):
-                raise parsing_error(f"Cannot apply 'ABS' to arguments of type 'ABS({_operand_text(inner.type_id)})'")
-            fn = inner.fn
-            return Expr(lambda row: None if (v := fn(row)) is None else abs(v), inner.type_id)
-        if isinstance(node, exp.Anonymous):
-            name = node.name.upper()
-            if name in ("JSON_VALUE", "JSON_QUERY"):
-                return self._json_function(name, node.expressions)
-            raise parsing_error(f"No function matches the name and argument types: {node.sql()}")
-        raise parsing_error(f"Unsupported function: {node.sql()}")
+        # Imported here: the function compilers build on this module's Expr and Compiler.
+        from hazelcast.embedded.sql.scalar import compile_function
 
-    def _require(self, node: exp.Expression, operand: Expr, type_id: int) -> None:
-        if operand.type_id not in (type_id, t.NULL):
-            raise parsing_error(
-                f"Cannot apply '{node.key.upper()}' function to [{t.type_name(operand.type_id)}] (consider adding an "
-                "explicit CAST)"
-            )
-
-    def _json_function(self, name: str, arguments: list[exp.Expression]) -> Expr:
-        if len(arguments) != 2:
-            raise parsing_error(f"Invalid number of arguments to function '{name}'. Was expecting 2 arguments")
-        document = self.compile(arguments[0])
-        if document.type_id not in (t.JSON, t.VARCHAR, t.NULL):
-            raise parsing_error(f"Cannot apply '{name}' to a {t.type_name(document.type_id)} value")
-        path_expr = self.compile(arguments[1], t.VARCHAR)
-        path_text = path_expr.fn(None)
-        if not isinstance(path_text, str):
-            raise parsing_error(f"The path of {name} must be a string literal or parameter")
-        steps = json_path(path_text)
-        fn = document.fn
-        if name == "JSON_VALUE":
-            def evaluate(row: Row) -> Any:
-                value = fn(row)
-                if value is None:
-                    return None
-                found, node = json_find(value, steps)
-                if not found or isinstance(node, (dict, list)) or node is None:
-                    return None
-                if isinstance(node, bool):
-                    return "true" if node else "false"
-                return node if isinstance(node, str) else json.dumps(node)
-
-            return Expr(evaluate, t.VARCHAR)
-
-        def query(row: Row) -> Any:
-            value = fn(row)
-            if value is None:
-                return None
-            found, node = json_find(value, steps)
-            return HazelcastJsonValue(json.dumps(node)) if found else None
-
-        return Expr(query, t.JSON)
+        return compile_function(self, node)
 
 
-def _common_type(operands: list[Expr]) -> int:
+def common_type(operands: list[Expr]) -> int:
     result = t.NULL
     for operand in operands:
         type_id = operand.type_id
@@ -498,11 +435,11 @@ def _common_type(operands: list[Expr]) -> int:
 
 
 def _boolean(compiler: Compiler, node: exp.Boolean, expected: int | None) -> Expr:
-    return _constant(bool(node.this), t.BOOLEAN)
+    return constant(bool(node.this), t.BOOLEAN)
 
 
 def _null(compiler: Compiler, node: exp.Null, expected: int | None) -> Expr:
-    return _constant(None, expected if expected is not None else t.NULL)
+    return constant(None, expected if expected is not None else t.NULL)
 
 
 def _paren(compiler: Compiler, node: exp.Paren, expected: int | None) -> Expr:
