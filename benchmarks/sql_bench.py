@@ -54,7 +54,8 @@ def main() -> None:
               f"{'µs CPU/row':>10} | {'CPU ratio':>9}")
         for mine, other in zip(ours, theirs):
             ratio = mine["cpu_us_per_row"] / other["cpu_us_per_row"]
-            print(f"{mine['query']:<6} {mine['rows']:>7} | {mine['rows_per_s']:>11.0f} {mine['cpu_us_per_row']:>10.2f} | "
+            print(f"{mine['query']:<6} {mine['rows']:>7} | {mine['rows_per_s']:>11.0f} "
+                  f"{mine['cpu_us_per_row']:>10.2f} | "
                   f"{other['rows_per_s']:>15.0f} {other['cpu_us_per_row']:>10.2f} | {ratio:>8.0%}", flush=True)
     finally:
         member.terminate()

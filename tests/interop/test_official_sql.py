@@ -94,7 +94,8 @@ async def _official(official_python: Path, cluster: EmbeddedCluster, statements:
         process.kill()
         await process.communicate()
         pytest.fail(f"the official script did not finish in {_PROCESS_TIMEOUT_S} s")
-    context = f"exit status {process.returncode}\nstdout:\n{stdout.decode()}\nstderr:\n{stderr.decode('utf-8', 'replace')}"
+    errors = stderr.decode("utf-8", "replace")
+    context = f"exit status {process.returncode}\nstdout:\n{stdout.decode()}\nstderr:\n{errors}"
     lines = stdout.decode("utf-8").strip().splitlines()
     assert lines, context
     report = json.loads(lines[-1])

@@ -122,7 +122,9 @@ class Compiler:
     def predicate(self, node: exp.Expression) -> Callable[[Row], bool]:
         compiled = self.compile(node, t.BOOLEAN)
         if compiled.type_id not in (t.BOOLEAN, t.NULL):
-            raise parsing_error(f"Expression '{node.sql()}' must be of BOOLEAN type, found {t.type_name(compiled.type_id)}")
+            raise parsing_error(
+                f"Expression '{node.sql()}' must be of BOOLEAN type, found {t.type_name(compiled.type_id)}"
+            )
         fn = compiled.fn
         return lambda row: fn(row) is True
 

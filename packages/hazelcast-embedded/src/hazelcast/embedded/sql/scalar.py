@@ -38,7 +38,8 @@ def _unary(compiler: Compiler, node: exp.Expression, operand_type: int | None, r
         _require(node, inner, operand_type)
     elif not t.is_numeric(inner.type_id) and inner.type_id != t.NULL:
         raise parsing_error(
-            f"Cannot apply '{node.key.upper()}' to arguments of type '{node.key.upper()}({operand_text(inner.type_id)})'"
+            f"Cannot apply '{node.key.upper()}' to arguments of type "
+            f"'{node.key.upper()}({operand_text(inner.type_id)})'"
         )
     fn = inner.fn
     return Expr(lambda row: None if (v := fn(row)) is None else apply(v),
@@ -49,7 +50,8 @@ def _integral(value: Any, rounding: Callable[[Any], Any]) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, decimal.Decimal):
-        return value.to_integral_value(rounding=decimal.ROUND_FLOOR if rounding is math.floor else decimal.ROUND_CEILING)
+        mode = decimal.ROUND_FLOOR if rounding is math.floor else decimal.ROUND_CEILING
+        return value.to_integral_value(rounding=mode)
     return float(rounding(value))
 
 

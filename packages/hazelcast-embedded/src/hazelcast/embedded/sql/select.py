@@ -216,7 +216,7 @@ def plan_select(
 
     # Projections, with * expanded to the mapping's visible columns.
     items: list[tuple[str, exp.Expression | Column]] = []
-    for index, projection in enumerate(node.expressions):
+    for projection in node.expressions:
         if isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and
                                                 isinstance(projection.this, exp.Star)):
             if mapping is None:
@@ -263,7 +263,7 @@ def plan_select(
     for ordered in (order_node.expressions if order_node is not None else []):
         target = ordered.this
         descending = bool(ordered.args.get("desc"))
-        # The statements are parsed with nulls as the largest values (see statements.Dialect), as a member sorts.
+        # Statements are parsed with nulls as the largest values (statements.HazelcastDialect), as a member sorts.
         nulls_first = bool(ordered.args.get("nulls_first"))
         key: Expr | None = None
         if isinstance(target, exp.Literal) and not target.is_string:
@@ -320,7 +320,6 @@ def plan_select(
         return out
 
     return SelectPlan(columns, produced)
-
 
 
 def _grouped(source: Iterator[Any], scope: _GroupScope, having: Callable[[Any], bool] | None) -> Iterator[list[Any]]:

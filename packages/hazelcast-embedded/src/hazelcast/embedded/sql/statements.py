@@ -199,7 +199,7 @@ def _run_select(cluster: EmbeddedCluster, member: EmbeddedMember, context: Extra
     return StatementResult(plan.columns, plan.rows())
 
 
-# -- INSERT / SINK ------------------------------------------------------------------------------------------------------
+# -- INSERT / SINK -----------------------------------------------------------------------------------------------------
 
 
 def _run_insert(cluster: EmbeddedCluster, member: EmbeddedMember, context: ExtractionContext, node: exp.Insert,
@@ -273,7 +273,7 @@ def _register_map(cluster: EmbeddedCluster, member: EmbeddedMember, map_name: st
     cluster.create_object(MAP_SERVICE_NAME, map_name, member)
 
 
-# -- UPDATE / DELETE ----------------------------------------------------------------------------------------------------
+# -- UPDATE / DELETE ---------------------------------------------------------------------------------------------------
 
 
 def _run_update(cluster: EmbeddedCluster, member: EmbeddedMember, context: ExtractionContext, node: exp.Update,
