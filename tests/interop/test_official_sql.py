@@ -49,6 +49,7 @@ _STATEMENTS: list[list[Any]] = [
     ["SELECT * FROM typed ORDER BY __key", [], 4096],
     ["SELECT __key, this, JSON_VALUE(this, '$.n'), JSON_QUERY(this, '$.tags') FROM docs", [], 4096],
     ["SELECT 1, 'a', NULL, CAST(1 AS BIGINT), 2.5", [], 4096],
+    ["SELECT __key, this FROM people WHERE __key < 3 ORDER BY __key", [], 4096],
     ["SELECT * FROM missing", [], 4096],
     ["SELECT nope FROM people", [], 4096],
     ["SELECT name FROM people WHERE age = ?", ["not a number"], 4096],
@@ -125,7 +126,8 @@ async def test_official_client_reads_the_same_rows_as_ours(official_python: Path
         # Spot checks that the comparison compared something.
         assert ours[0]["rows"][0] == [["int", "0"], ["str", "p0"], ["int", "20"], ["str", "Oslo"], ["float", "0.0"]]
         assert len(ours[0]["rows"]) == 10
-        assert ours[8]["error"][0] == 1010
+        assert ours[8]["rows"][0][1] == ["HazelcastJsonValue", '{"age": 20, "city": "Oslo", "name": "p0", "score": 0.0}']
+        assert ours[9]["error"][0] == 1010
 
         write = [["SINK INTO people (__key, name, age, city, score) VALUES (?, ?, ?, ?, ?)", [100, "official", 5,
                                                                                                 "Rome", 0.5], 4096]]

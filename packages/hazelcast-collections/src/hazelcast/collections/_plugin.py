@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hazelcast.collections.map import Map
 from hazelcast.plugin import ClientServiceType, ProxyType, hookimpl
-from hazelcast.sql import SqlService, close_sql_service
+from hazelcast.sql import SqlService
+from hazelcast.sql._service import close_sql_service
 
 MAP_SERVICE = "hz:impl:mapService"
 

@@ -31,7 +31,7 @@ from hazelcast.sql._metadata import (
     SqlRow,
     SqlRowMetadata,
 )
-from hazelcast.sql._service import SqlResult, SqlService, close_sql_service
+from hazelcast.sql._service import SqlResult, SqlService
 
 __all__ = [
     "HazelcastSqlError",
@@ -42,5 +42,4 @@ __all__ = [
     "SqlRow",
     "SqlRowMetadata",
     "SqlService",
-    "close_sql_service",
 ]
