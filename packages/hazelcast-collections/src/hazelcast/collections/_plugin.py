@@ -1,4 +1,5 @@
-"""hazelcast-collections' plugin: registers its proxy types and ``client.sql`` with the client (entry point ``hazelcast.plugins``)."""
+"""hazelcast-collections' plugin: registers its proxy types and ``client.sql`` with the client (entry point
+``hazelcast.plugins``)."""
 
 from __future__ import annotations
 
