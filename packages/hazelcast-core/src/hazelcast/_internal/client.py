@@ -22,9 +22,8 @@ from hazelcast._internal.proxy_manager import ProxyManager
 from hazelcast._internal.statistics import StatisticsService
 from hazelcast.config import Config
 from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
-from hazelcast.errors import HazelcastClientNotActiveError, PluginNotInstalledError
+from hazelcast.errors import HazelcastClientNotActiveError, InvalidConfigurationError
 from hazelcast.plugin.manager import PluginManager
-from hazelcast.plugin.spec import ACCESSOR_DISTRIBUTIONS
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
@@ -64,7 +63,10 @@ class HazelcastClient:
         if config is None:
             config = Config.from_dict(kwargs)
         elif kwargs:
-            raise TypeError("pass either a Config object or configuration keyword arguments, not both")
+            raise InvalidConfigurationError(
+                "pass either a Config object or configuration keyword arguments, not both "
+                f"(got a Config and {', '.join(sorted(kwargs))})"
+            )
         elif not isinstance(config, Config):
             raise TypeError(f"config must be a hazelcast.config.Config, not {type(config).__name__}")
         try:
@@ -143,6 +145,7 @@ class HazelcastClient:
         invocations.unreplicated_schemas = self._serialization.unreplicated_schemas
         invocations.compact_service = self._compact
         self._listeners.event_guard = self._compact.guard_event_handler
+        self._partitions.replicate_schemas_of = self._compact.replicate_schemas_of
         connections.cluster_restarted.append(self._compact.cluster_restarted)
 
     def _register_backup_listener(self, connection: Any) -> None:
@@ -163,7 +166,10 @@ class HazelcastClient:
         return client
 
     async def _start(self) -> None:
+        # Hazelcast's order: STARTING and STARTED as the client's services start, then CONNECTED once the first
+        # member accepts it. A start that fails shuts the client down through SHUTTING_DOWN and SHUTDOWN.
         self._lifecycle.fire(LifecycleState.STARTING)
+        self._lifecycle.fire(LifecycleState.STARTED)
         try:
             await self._connections.start()
             if not self._config.async_start:
@@ -171,9 +177,8 @@ class HazelcastClient:
                 if self._config.smart_routing:
                     await self._connect_to_all_members()
         except BaseException:
-            await self._close(fire_states=False)
+            await self._close(fire_states=True)
             raise
-        self._lifecycle.fire(LifecycleState.STARTED)
         _logger.info("client.started", client=self._name)
         self._statistics.start()
 
@@ -231,9 +236,7 @@ class HazelcastClient:
         # A missing plugin is permanent while a stopped client may be started: report the missing plugin first, so
         # the user is not sent to start a client that could never serve the call.
         if self._plugins.proxy_type_for_accessor(accessor) is None:
-            raise PluginNotInstalledError(
-                ACCESSOR_DISTRIBUTIONS.get(accessor, "a plugin providing it"), feature=f"{accessor}()"
-            )
+            raise self._plugins.unavailable(accessor, f"{accessor}()")
         self._check_running()
         return await self._proxies.get_by_accessor(accessor, name)
 
@@ -350,8 +353,7 @@ class HazelcastClient:
             return service
         service_type = self._plugins.client_services.get(attribute)
         if service_type is None:
-            distribution = ACCESSOR_DISTRIBUTIONS.get(attribute, "a plugin providing it")
-            raise PluginNotInstalledError(distribution, feature=f"HazelcastClient.{attribute}")
+            raise self._plugins.unavailable(attribute, f"HazelcastClient.{attribute}")
         service = self._client_services[attribute] = service_type.factory(self._context)
         return service
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from hazelcast._internal.lifecycle import LifecycleState
 from hazelcast.config import ReconnectMode
 from hazelcast.core import Address
 from hazelcast.errors import (
@@ -289,10 +290,14 @@ class ConnectionManager:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        was_connected = bool(self.connections)
         for connection in list(self._connection_list):
             connection.close("the client is shutting down")
         # Let transports run connection_lost before the loop may be closed.
         await asyncio.sleep(0)
+        if was_connected:
+            # Fired here rather than by the last connection_lost, so that it always comes before SHUTDOWN.
+            self._lifecycle.fire(LifecycleState.DISCONNECTED)
 
     # -- connecting -------------------------------------------------------------------------------------------------
 
@@ -455,7 +460,7 @@ class ConnectionManager:
             server_version=response.server_hazelcast_version,
         )
         if first:
-            self._lifecycle.fire("CONNECTED")
+            self._lifecycle.fire(LifecycleState.CONNECTED)
         if restarted:
             _logger.info("connection.cluster_restarted", cluster_id=str(response.cluster_id))
             for callback in self.cluster_restarted:
@@ -481,7 +486,7 @@ class ConnectionManager:
         for callback in self.on_connection_removed:
             callback(connection)
         if not self.connections and not self._shutdown:
-            self._lifecycle.fire("DISCONNECTED")
+            self._lifecycle.fire(LifecycleState.DISCONNECTED)
             self._start_reconnect()
 
     def _start_reconnect(self) -> None:
