@@ -544,18 +544,22 @@ class ConnectionManager:
         timeout = self.config.heartbeat_timeout
         while True:
             await asyncio.sleep(min(interval, timeout) / 2 if interval > 0 else 1.0)
-            now = self.loop.time()
-            for connection in list(self.connections.values()):
-                if not connection.live:
-                    continue
-                if now - connection.last_read > timeout:
-                    _logger.warning("connection.heartbeat_timeout", connection=connection.connection_id)
-                    connection.close(f"heartbeat timed out: nothing read for {timeout}s", TimeoutError())
-                elif now - connection.last_write > interval:
-                    future = self.invocation_service.invoke(
-                        _PING.encode_request(), connection=connection, urgent=True
-                    )
-                    future.add_done_callback(_ignore_result)
+            try:
+                self._heartbeat_round(interval, timeout)
+            except Exception:  # one failed round must not end the heartbeats of every later one
+                _logger.exception("connection.heartbeat_round_failed")
+
+    def _heartbeat_round(self, interval: float, timeout: float) -> None:
+        now = self.loop.time()
+        for connection in list(self.connections.values()):
+            if not connection.live:
+                continue
+            if now - connection.last_read > timeout:
+                _logger.warning("connection.heartbeat_timeout", connection=connection.connection_id)
+                connection.close(f"heartbeat timed out: nothing read for {timeout}s", TimeoutError())
+            elif now - connection.last_write > interval:
+                future = self.invocation_service.invoke(_PING.encode_request(), connection=connection, urgent=True)
+                future.add_done_callback(_ignore_result)
 
     # -- sockets ---------------------------------------------------------------------------------------------------
 
