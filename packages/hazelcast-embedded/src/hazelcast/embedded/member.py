@@ -394,8 +394,7 @@ class EmbeddedMember:
                     correlation_id,
                 )
             )
-            if not connection.authenticated:
-                connection.close_after_flush()
+            connection.close_after_flush()
         else:
             connection.abort("member.connection.malformed_header", size=len(initial))
 
