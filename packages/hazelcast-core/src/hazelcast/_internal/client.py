@@ -21,6 +21,7 @@ from hazelcast._internal.partition import PartitionService
 from hazelcast._internal.proxy_manager import ProxyManager
 from hazelcast._internal.statistics import StatisticsService
 from hazelcast.config import Config
+from hazelcast.failover import ClientFailoverConfig
 from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
 from hazelcast.errors import HazelcastClientNotActiveError, InvalidConfigurationError
 from hazelcast.plugin.manager import PluginManager
@@ -55,11 +56,25 @@ class HazelcastClient:
     with ``client = await HazelcastClient.create_and_start(...)``. The constructor only builds the client; it must run
     inside the event loop the client will use. The client is not thread-safe: use it from its loop only.
 
+    A :class:`~hazelcast.config.ClientFailoverConfig` instead of a Config makes a blue/green failover client: it
+    moves to the next cluster of the list when it loses the one it uses (see :mod:`hazelcast.failover`).
+
     ``plugins`` registers plugin objects in addition to those found through the ``hazelcast.plugins`` entry points
     (handy in tests and applications that ship a proxy type of their own).
     """
 
-    def __init__(self, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, config: Config | ClientFailoverConfig | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
+    ) -> None:
+        failover: ClientFailoverConfig | None = None
+        if isinstance(config, ClientFailoverConfig):
+            if kwargs:
+                raise InvalidConfigurationError(
+                    "pass either a ClientFailoverConfig or configuration keyword arguments, not both "
+                    f"(got a ClientFailoverConfig and {', '.join(sorted(kwargs))})"
+                )
+            config.validate()
+            failover, config = config, config.configs[0]
         if config is None:
             config = Config.from_dict(kwargs)
         elif kwargs:
@@ -91,7 +106,11 @@ class HazelcastClient:
         self._cluster = ClusterService(loop, self._callbacks)
         self._cluster.smart_routing = config.smart_routing
         self._cluster.use_public_ip = config.use_public_ip
-        self._connections = ConnectionManager(config, loop, self._invocations, self._lifecycle, self._uuid, self._name)
+        self._connections = ConnectionManager(
+            config, loop, self._invocations, self._lifecycle, self._uuid, self._name,
+            failover_configs=failover.configs if failover else (),
+            try_count=failover.try_count if failover else 1,
+        )
         self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
         self._cluster_view = ClusterViewListener(
             loop, self._invocations, self._cluster, self._partitions, self._connections
@@ -158,7 +177,7 @@ class HazelcastClient:
 
     @classmethod
     async def create_and_start(
-        cls, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
+        cls, config: Config | ClientFailoverConfig | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
     ) -> HazelcastClient:
         """Create a client and start it: connected to the cluster on return, unless ``async_start`` is set."""
         client = cls(config, plugins=plugins, **kwargs)
