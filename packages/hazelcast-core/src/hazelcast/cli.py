@@ -209,9 +209,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
     if args.command == "embedded":
-        return _embedded(args.args)
+        # Everything after ``embedded`` belongs to the embedded member's own parser.
+        return _embedded([*unknown, *args.args])
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     # An application entry point, not library code: here, and only here, logging output is chosen, so that log
     # records never mix with the command's output on stdout.
     structlog.configure(
