@@ -34,6 +34,9 @@ class AtomicReference(BaseCPProxy, Generic[ElementType]):
                  object_name: str) -> None:
         super().__init__(context, group_id, service_name, proxy_name, object_name)
         self._decode_value = self._deserializing(_GET.decode_response)
+        to_data = self._to_data
+        # None travels as a null Data, as the official clients send it.
+        self._nullable_data = lambda value: None if value is None else to_data(value)
 
     async def get(self) -> ElementType | None:
         """The current value."""
@@ -41,24 +44,24 @@ class AtomicReference(BaseCPProxy, Generic[ElementType]):
 
     async def set(self, new_value: ElementType | None) -> None:
         """Set ``new_value`` (None clears)."""
-        request = _SET.encode_request(self._group_id, self._object_name, self._to_data(new_value), False)
+        request = _SET.encode_request(self._group_id, self._object_name, self._nullable_data(new_value), False)
         await self._send(_SET, request)
 
     async def get_and_set(self, new_value: ElementType | None) -> ElementType | None:
         """Set ``new_value`` and return the value it replaced."""
-        request = _SET.encode_request(self._group_id, self._object_name, self._to_data(new_value), True)
+        request = _SET.encode_request(self._group_id, self._object_name, self._nullable_data(new_value), True)
         return await self._send(_SET, request, self._decode_value)
 
     async def compare_and_set(self, expect: ElementType | None, update: ElementType | None) -> bool:
         """Set ``update`` if the value is ``expect`` (by serialized bytes); whether it did."""
         request = _COMPARE_AND_SET.encode_request(
-            self._group_id, self._object_name, self._to_data(expect), self._to_data(update)
+            self._group_id, self._object_name, self._nullable_data(expect), self._nullable_data(update)
         )
         return await self._send(_COMPARE_AND_SET, request, _COMPARE_AND_SET.decode_response)
 
     async def contains(self, value: ElementType | None) -> bool:
         """Whether the value is ``value`` (None allowed)."""
-        request = _CONTAINS.encode_request(self._group_id, self._object_name, self._to_data(value))
+        request = _CONTAINS.encode_request(self._group_id, self._object_name, self._nullable_data(value))
         return await self._send(_CONTAINS, request, _CONTAINS.decode_response)
 
     async def is_none(self) -> bool:

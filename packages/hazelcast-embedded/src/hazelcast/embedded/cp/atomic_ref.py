@@ -31,8 +31,13 @@ def _state(request: MemberRequest) -> AtomicRefState:
     return cp_state(request.cluster).structure(params.group_id, ATOMIC_REF_SERVICE, params.name, AtomicRefState)
 
 
+def _stored(data: bytes | None) -> bytes | None:
+    """The bytes to keep for ``data``: None for a null Data (absent, or empty as some senders write it)."""
+    return bytes(data) if data else None
+
+
 def _same(left: bytes | None, right: bytes | None) -> bool:
-    return (None if left is None else bytes(left)) == (None if right is None else bytes(right))
+    return _stored(left) == _stored(right)
 
 
 def _get(request: MemberRequest) -> bytes | None:
@@ -42,7 +47,7 @@ def _get(request: MemberRequest) -> bytes | None:
 def _set(request: MemberRequest) -> bytes | None:
     state = _state(request)
     params = request.params
-    old, state.value = state.value, params.new_value
+    old, state.value = state.value, _stored(params.new_value)
     return old if params.return_old_value else None
 
 
@@ -51,7 +56,7 @@ def _compare_and_set(request: MemberRequest) -> bool:
     params = request.params
     if not _same(state.value, params.old_value):
         return False
-    state.value = params.new_value
+    state.value = _stored(params.new_value)
     return True
 
 
@@ -67,7 +72,7 @@ def _apply(request: MemberRequest) -> Any:
     old = state.value
     result = cluster.to_data(function.apply(cluster.to_object(old)))
     if params.alter:
-        state.value = result
+        state.value = _stored(result)
     if params.return_value_type == _NO_VALUE:
         return None
     if params.return_value_type == _OLD_VALUE:
