@@ -12,7 +12,7 @@ from typing import Any
 from hazelcast.embedded.cp.state import LATCH_SERVICE, cp_state
 from hazelcast.embedded.cp.waiters import WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
-from hazelcast.errors import DistributedObjectDestroyedError
+from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError
 
 __all__ = ["LATCH_HANDLERS", "LatchState"]
 
@@ -45,7 +45,7 @@ def _state(request: MemberRequest) -> LatchState:
 def _try_set_count(request: MemberRequest) -> bool:
     count = request.params.count
     if count <= 0:
-        raise ValueError(f"count must be positive, got {count}")
+        raise IllegalArgumentError(f"count must be positive, got {count}")
     state = _state(request)
     if state.remaining > 0:
         return False
@@ -59,7 +59,7 @@ def _count_down(request: MemberRequest) -> None:
     params = request.params
     state = _state(request)
     if params.expected_round > state.round:
-        raise ValueError(f"expected round {params.expected_round} is ahead of the latch's round {state.round}")
+        raise IllegalArgumentError(f"expected round {params.expected_round} is ahead of the latch's round {state.round}")
     if params.expected_round < state.round or state.remaining == 0:
         return
     state.counted.add(params.invocation_uid)

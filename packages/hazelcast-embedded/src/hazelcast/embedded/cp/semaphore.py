@@ -19,7 +19,7 @@ from hazelcast.embedded.cp.sessions import NO_SESSION_ID
 from hazelcast.embedded.cp.state import SEMAPHORE_SERVICE, cp_state, split_proxy_name
 from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
-from hazelcast.errors import DistributedObjectDestroyedError, SessionExpiredError
+from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError, SessionExpiredError
 
 __all__ = ["SEMAPHORE_HANDLERS", "SemaphoreState"]
 
@@ -56,7 +56,7 @@ class SemaphoreState:
 
     def init(self, permits: int) -> bool:
         if permits < 0:
-            raise ValueError(f"permits must not be negative, got {permits}")
+            raise IllegalArgumentError(f"permits must not be negative, got {permits}")
         if self.initialized:
             return False
         self.initialized = True
@@ -67,7 +67,7 @@ class SemaphoreState:
     def acquire(self, request: MemberRequest, endpoint: tuple[int, int], uid: Any, permits: int,
                 timeout_ms: int) -> Any:
         if permits <= 0:
-            raise ValueError(f"permits must be positive, got {permits}")
+            raise IllegalArgumentError(f"permits must be positive, got {permits}")
         replay = self._replay(endpoint, uid)
         if replay is not None:
             return replay[0]
@@ -82,7 +82,7 @@ class SemaphoreState:
 
     def release(self, endpoint: tuple[int, int], uid: Any, permits: int) -> bool:
         if permits <= 0:
-            raise ValueError(f"permits must be positive, got {permits}")
+            raise IllegalArgumentError(f"permits must be positive, got {permits}")
         replay = self._replay(endpoint, uid)
         if replay is not None:
             return replay[0]
@@ -90,7 +90,7 @@ class SemaphoreState:
         if not self.jdk_compatible:
             held = self.held.get(session_id, 0)
             if held < permits:
-                raise ValueError(
+                raise IllegalArgumentError(
                     f"Semaphore {self.name!r}: cannot release {permits} permit(s), the session holds {held}"
                 )
             self._drop_held(session_id, permits)

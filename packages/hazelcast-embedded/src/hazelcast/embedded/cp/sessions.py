@@ -82,6 +82,10 @@ class SessionRegistry:
         self._end(session, "closed")
         return True
 
+    def live_count(self) -> int:
+        """How many sessions are live, in every group."""
+        return len(self._sessions)
+
     def close_all(self) -> None:
         for session in list(self._sessions.values()):
             if session.timer is not None:

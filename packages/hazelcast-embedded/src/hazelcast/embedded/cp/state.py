@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import structlog
 
 from hazelcast.embedded.cp.config import CP_CONFIG_SECTION, CPSubsystemSettings
-from hazelcast.errors import CPGroupDestroyedError, DistributedObjectDestroyedError
+from hazelcast.errors import CPGroupDestroyedError, DistributedObjectDestroyedError, IllegalArgumentError
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -63,25 +63,25 @@ class RaftGroupId(NamedTuple):
 def split_proxy_name(proxy_name: str) -> tuple[str, str]:
     """``(group name, object name)`` of ``"counter@group1"``; no group (or ``@default``, any case) is "default".
 
-    Raises ``ValueError`` (IllegalArgumentException on the wire) for a second '@', an empty name or group, and the
+    Raises ``IllegalArgumentError`` (a ValueError) for a second '@', an empty name or group, and the
     METADATA group, where no data structure may live.
     """
     name = proxy_name.strip()
     object_name, at, group = name.partition("@")
     if not at:
         if not name:
-            raise ValueError("object name cannot be empty")
+            raise IllegalArgumentError("object name cannot be empty")
         return DEFAULT_GROUP, name
     if "@" in group:
-        raise ValueError(f"custom CP group name must be specified at most once: {proxy_name!r}")
+        raise IllegalArgumentError(f"custom CP group name must be specified at most once: {proxy_name!r}")
     group = group.strip()
     object_name = object_name.strip()
     if not group:
-        raise ValueError("custom CP group name cannot be empty")
+        raise IllegalArgumentError("custom CP group name cannot be empty")
     if not object_name:
-        raise ValueError("object name cannot be empty")
+        raise IllegalArgumentError("object name cannot be empty")
     if group.lower() == METADATA_GROUP:
-        raise ValueError("CP data structures cannot run on the METADATA CP group")
+        raise IllegalArgumentError("CP data structures cannot run on the METADATA CP group")
     if group.lower() == DEFAULT_GROUP:
         group = DEFAULT_GROUP
     return group, object_name
