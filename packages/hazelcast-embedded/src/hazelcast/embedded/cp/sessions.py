@@ -82,6 +82,10 @@ class SessionRegistry:
         self._end(session, "closed")
         return True
 
+    def session_ids(self) -> list[int]:
+        """The ids of the live sessions, in every group."""
+        return list(self._sessions)
+
     def live_count(self) -> int:
         """How many sessions are live, in every group."""
         return len(self._sessions)
