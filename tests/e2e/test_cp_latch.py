@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
+from hazelcast.embedded.cp import cp_state
 from hazelcast.errors import DistributedObjectDestroyedError
 
 from .conftest import running_client, wait_until
@@ -101,8 +102,6 @@ async def test_count_down_retried_across_a_dropped_connection_counts_once() -> N
 
 
 def cluster_count(cluster: EmbeddedCluster) -> int:
-    from hazelcast.embedded.cp import cp_state
-
     state = cp_state(cluster)
     [latch] = [s for (g, service, name), s in state.objects.items() if name == "once"]
     return len(latch.counted)

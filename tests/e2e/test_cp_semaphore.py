@@ -10,9 +10,10 @@ import pytest
 from hazelcast.asyncio import HazelcastClient
 from hazelcast.cp import SessionAwareSemaphore, SessionlessSemaphore
 from hazelcast.embedded import EmbeddedCluster
+from hazelcast.embedded.cp import cp_state
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError, IllegalStateError
 
-from .conftest import running_client
+from .conftest import running_client, wait_until
 
 _CONFIG = {
     "cp-subsystem": {
@@ -172,3 +173,26 @@ async def test_destroy_fails_waiters(client: HazelcastClient) -> None:
     await semaphore.destroy()
     with pytest.raises(DistributedObjectDestroyedError):
         await asyncio.wait_for(waiting, 5)
+
+
+async def test_release_retried_across_a_dropped_connection_counts_once(cluster: EmbeddedCluster) -> None:
+    async with running_client(cluster, invocation_retry_pause=0.05) as client:
+        semaphore = await client.cp_subsystem.get_semaphore("once")
+        await semaphore.init(2)
+        await semaphore.acquire(2)
+        # The member releases but its answer is held back; the connection drops and the client sends the same
+        # request (same invocation UUID) again.
+        cluster.delay_responses("Semaphore.release", 0.5)
+        releasing = asyncio.create_task(semaphore.release())
+        await wait_until(lambda: _available(cluster, "once") == 1, what="the first release executed")
+        cluster.members[0].drop_connections()
+        await asyncio.wait_for(releasing, 10)
+        cluster.clear_faults()
+        assert await semaphore.available_permits() == 1
+        await semaphore.release()
+        assert await semaphore.available_permits() == 2
+
+
+def _available(cluster: EmbeddedCluster, name: str) -> int:
+    [state] = [s for (_, _, object_name), s in cp_state(cluster).objects.items() if object_name == name]
+    return state.available

@@ -55,9 +55,9 @@ class _Functions:
         return (ServerClass(77, 1, Multiply),)
 
 
-@pytest.mark.parametrize("members", [1, 3])
-async def test_official_client_uses_every_cp_structure(official_python: Path, members: int) -> None:
-    config = {"cp-subsystem": {"semaphores": {"jdk-*": {"jdk-compatible": True}}}}
+@pytest.mark.parametrize(("members", "cp_members"), [(1, 0), (3, 3)], ids=["1-member-unsafe", "3-members-raft"])
+async def test_official_client_uses_every_cp_structure(official_python: Path, members: int, cp_members: int) -> None:
+    config = {"cp-subsystem": {"cp-member-count": cp_members, "semaphores": {"jdk-*": {"jdk-compatible": True}}}}
     async with EmbeddedCluster(member_count=members, config=config, plugins=[_Functions()]) as cluster:
         process = await asyncio.create_subprocess_exec(
             str(official_python), str(_SCRIPT), "--members", ",".join(cluster.addresses), "--prefix", f"m{members}",
