@@ -303,3 +303,16 @@ async def test_the_client_finds_the_plugin_through_its_entry_point() -> None:
 def _current_task() -> int:
     task = asyncio.current_task()
     return id(task) if task is not None else 0
+
+
+def test_the_official_import_paths_lead_to_the_same_classes() -> None:
+    from hazelcast.cp import AtomicLong, AtomicReference, CountDownLatch, Semaphore
+    from hazelcast.internal.asyncio_proxy import atomic_long, atomic_reference, countdown_latch, cp_manager
+    from hazelcast.internal.asyncio_proxy import fenced_lock, semaphore
+
+    assert atomic_long.AtomicLong is AtomicLong
+    assert atomic_reference.AtomicReference is AtomicReference
+    assert countdown_latch.CountDownLatch is CountDownLatch
+    assert fenced_lock.FencedLock is FencedLock
+    assert semaphore.Semaphore is Semaphore and semaphore.SessionlessSemaphore is SessionlessSemaphore
+    assert cp_manager.CPSubsystem is CPSubsystem
