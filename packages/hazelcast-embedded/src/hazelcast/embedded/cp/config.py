@@ -11,6 +11,13 @@
 
 Semaphore and lock settings are found by object name as other structures' are: an exact name, else the best single
 ``*`` wildcard pattern, else ``default``, else the built-in defaults.
+
+``cp-member-count`` decides the shape of group ids and whether the member reports unsafe mode (a warning event
+``cp.unsafe_mode`` when the subsystem is first used). Every embedded member answers CP requests from the one shared
+state whatever the member count, so a Raft-mode cluster with fewer live members than ``cp-member-count`` keeps
+working here where Java members would wait for CP discovery. ``group-size``, ``missing-cp-member-auto-removal-seconds``
+and ``fail-on-indeterminate-operation-state`` are accepted, as a member's file may carry them, and change nothing (no
+member is ever removed and every operation's outcome is known).
 """
 
 from __future__ import annotations
