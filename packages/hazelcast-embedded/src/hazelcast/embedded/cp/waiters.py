@@ -49,10 +49,12 @@ class WaitQueue:
     ``timeout_result``, for structures that record the outcome (exactly-once retries).
     """
 
-    __slots__ = ("_waiters", "_on_timeout")
+    __slots__ = ("_waiters", "_by_key", "_on_timeout")
 
     def __init__(self, on_timeout: Callable[[Waiter], None] | None = None) -> None:
+        # Insertion-ordered: arrival order.
         self._waiters: dict[int, Waiter] = {}
+        self._by_key: dict[uuid.UUID, Waiter] = {}
         self._on_timeout = on_timeout
 
     def __len__(self) -> int:
@@ -65,17 +67,19 @@ class WaitQueue:
         if timeout_ms >= 0:
             waiter.timer = asyncio.get_running_loop().call_later(timeout_ms / 1000, self._expire, waiter)
         self._waiters[id(waiter)] = waiter
+        if key is not None:
+            self._by_key[key] = waiter
         return PENDING
 
     def retried(self, request: MemberRequest, key: uuid.UUID) -> bool:
         """If a waiter with invocation ``key`` is parked, ``request`` (its retry) takes its place: True."""
-        for waiter in self._waiters.values():
-            if waiter.key == key:
-                previous, waiter.request = waiter.request, request
-                if not previous.done:
-                    previous.fail(_superseded())
-                return True
-        return False
+        waiter = self._by_key.get(key)
+        if waiter is None:
+            return False
+        previous, waiter.request = waiter.request, request
+        if not previous.done:
+            previous.fail(_superseded())
+        return True
 
     def waiters(self) -> list[Waiter]:
         """A snapshot of the waiters in arrival order (the structure may answer and remove them while walking it)."""
@@ -106,14 +110,17 @@ class WaitQueue:
 
     def _remove(self, waiter: Waiter) -> None:
         self._waiters.pop(id(waiter), None)
+        if waiter.key is not None and self._by_key.get(waiter.key) is waiter:
+            del self._by_key[waiter.key]
         if waiter.timer is not None:
             waiter.timer.cancel()
             waiter.timer = None
 
     def _expire(self, waiter: Waiter) -> None:
         waiter.timer = None
-        if self._waiters.pop(id(waiter), None) is None:
+        if id(waiter) not in self._waiters:
             return
+        self._remove(waiter)
         if self._on_timeout is not None:
             self._on_timeout(waiter)
         waiter.request.respond(waiter.timeout_result)
