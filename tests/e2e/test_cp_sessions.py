@@ -76,3 +76,16 @@ async def test_a_session_lost_on_the_member_is_replaced() -> None:
                 await lock.unlock()
             assert await lock.lock() > 0
             await wait_until(lambda: state.sessions.live_count() == 1, what="a new session")
+
+
+async def test_shutdown_without_a_cluster_does_not_wait_to_close_sessions() -> None:
+    async with EmbeddedCluster(member_count=1) as cluster:
+        async with running_client(cluster) as client:
+            lock = await client.cp_subsystem.get_lock("orphan")
+            await lock.lock()
+            await cluster.members[0].kill()
+            await asyncio.sleep(0.2)  # the client sees its connection drop and tries to reconnect
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            await client.shutdown()
+            assert loop.time() - started < 1

@@ -106,7 +106,9 @@ class SessionManager:
             self._heartbeat_task.cancel()
         sessions, self._sessions = list(self._sessions.values()), {}
         self._thread_ids.clear()
-        if not sessions:
+        connections = self._context.connection_manager
+        if not sessions or (connections is not None and not connections.connections):
+            # Nothing to close, or no member to tell: the sessions expire on their own at their TTL.
             return
         closing = [
             self._call(_CLOSE.encode_request(s.group_id, s.id), -1, _CLOSE.decode_response, True, _CLOSE_TIMEOUT)
