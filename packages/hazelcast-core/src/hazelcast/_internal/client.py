@@ -228,8 +228,7 @@ class HazelcastClient:
             self._lifecycle.fire(LifecycleState.SHUTTING_DOWN)
         else:
             self._lifecycle.running = False
-        self._invocations.shutdown()
-        self._compact.close()
+        # Client-level services close first, while the connections still carry their goodbyes (CP sessions...).
         for attribute, service in list(self._client_services.items()):
             close = self._plugins.client_services[attribute].close
             if close is not None:
@@ -237,6 +236,8 @@ class HazelcastClient:
                     await close(service)
                 except Exception:
                     _logger.exception("client.service_close_failed", service=attribute)
+        self._invocations.shutdown()
+        self._compact.close()
         await self._listeners.close()
         self._cluster_view.close()
         await self._connections.shutdown()
