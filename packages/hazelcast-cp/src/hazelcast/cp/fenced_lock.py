@@ -161,7 +161,7 @@ class FencedLock(SessionAwareCPProxy):
         state, _ = await self._ownership()
         return state.lock_count
 
-    async def destroy(self) -> None:
+    async def destroy(self) -> None:  # type: ignore[override]
         self._lock_sessions.clear()
         await super().destroy()
 

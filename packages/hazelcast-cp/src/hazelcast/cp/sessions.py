@@ -10,6 +10,7 @@ member frees at once what it held instead of waiting for the session to expire.
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -115,7 +116,7 @@ class SessionManager:
             for s in sessions
         ]
         results = await asyncio.gather(*closing, return_exceptions=True)
-        for session, result in zip(sessions, results):
+        for session, result in zip(sessions, results, strict=True):
             if isinstance(result, BaseException):
                 _logger.debug("cp.session.close_failed", session=session.id, error=repr(result))
 
@@ -165,7 +166,7 @@ class SessionManager:
                     invocation = self._call(
                         _HEARTBEAT.encode_request(session.group_id, session.id), -1, None, True, period
                     )
-                    invocation.add_done_callback(lambda done, s=session: self._heartbeat_done(s, done))
+                    invocation.add_done_callback(functools.partial(self._heartbeat_done, session))
 
     def _heartbeat_done(self, session: _Session, done: asyncio.Future[Any]) -> None:
         if done.cancelled():
