@@ -13,6 +13,7 @@ from hazelcast.embedded.multimap import MULTIMAP_SERVICE_NAME, MultiMapConfig
 from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE_NAME
 from hazelcast.errors import InvalidConfigurationError
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import message_type
 
 _decode_mm_event = method("MultiMap.addEntryListener").decode_event[0]
 _decode_rm_event = method("ReplicatedMap.addEntryListener").decode_event[0]
@@ -110,3 +111,24 @@ async def test_replicated_ttl_expiry_sends_one_evicted_event(cluster3: EmbeddedC
         assert key not in member.service_states[REPLICATED_MAP_SERVICE_NAME]["ttl"].records
     with pytest.raises(asyncio.TimeoutError):
         await listener.read_message(timeout=0.5)
+
+
+@pytest.mark.parametrize("service", ["MultiMap", "ReplicatedMap"])
+async def test_events_carry_the_event_type_of_the_registering_message(
+    cluster: EmbeddedCluster, connect: Any, wire: SimpleNamespace, service: str
+) -> None:
+    client = await connect(cluster.addresses[0])
+    key = wire.data_str("k")
+    if service == "MultiMap":
+        await client.call("MultiMap.addEntryListener", "typed", False, False)
+        await client.call("MultiMap.addEntryListenerToKey", "typed", key, False, False)
+        await client.key_call("MultiMap.put", "typed", key, wire.data_int(1), 1)
+    else:
+        await client.call("ReplicatedMap.addEntryListener", "typed", False)
+        await client.call("ReplicatedMap.addEntryListenerToKey", "typed", key, False)
+        await client.key_call("ReplicatedMap.put", "typed", key, wire.data_int(1), 0)
+    received = sorted(message_type(await client.read_message()) for _ in range(2))
+    expected = sorted(method(f"{service}.{name}").spec.event_type(0)
+                      for name in ("addEntryListener", "addEntryListenerToKey"))
+    assert received == expected
+    assert expected[0] != expected[1]

@@ -9,7 +9,8 @@ removeEntry, delete) that another owner (client, thread) locked waits, as on a m
 Entry events originate on the key's partition owner (:meth:`EventRegistry.publish_on_partition`): ``ADDED`` with the
 value, ``REMOVED`` with the removed value as the old value (one event per value removed), and one ``CLEAR_ALL`` per
 ``clear`` from the member that handled it, carrying the number of keys removed. Values travel only to listeners that
-asked for them (``includeValue``).
+asked for them (``includeValue``). Each listener's events have the event message type of the message that registered
+it (``addEntryListener`` or ``addEntryListenerToKey``), which clients check.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from hazelcast.embedded.multimap.container import MultiMapContainer
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, StateKey
 from hazelcast.errors import IllegalMonitorStateError
-from hazelcast.protocol import method
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -38,7 +38,6 @@ ADDED = 1
 REMOVED = 2
 CLEAR_ALL = 64
 
-_encode_entry_event = method("MultiMap.addEntryListener").encode_event[0]
 
 
 # -- containers -----------------------------------------------------------------------------------------------------
@@ -97,12 +96,12 @@ def _publish_entry(
     origin = request.cluster.owner_of(partition_id)
 
     def encode(registration: EventRegistration) -> bytearray | None:
-        listen_key, include_value = registration.options
+        listen_key, include_value, encode_event = registration.options
         if listen_key is not None and listen_key != key:
             return None
         if include_value:
-            return _encode_entry_event(key, value, old_value, None, event_type, origin.uuid, 1)
-        return _encode_entry_event(key, None, None, None, event_type, origin.uuid, 1)
+            return encode_event(key, value, old_value, None, event_type, origin.uuid, 1)
+        return encode_event(key, None, None, None, event_type, origin.uuid, 1)
 
     events.publish(topic, origin, encode)
 
@@ -302,8 +301,10 @@ def multimap_clear(request: MemberRequest) -> None:
     events = cluster.events
     if events.has_listeners(state_key):
         origin = request.member
-        event = _encode_entry_event(None, None, None, None, CLEAR_ALL, origin.uuid, removed)
-        events.publish(state_key, origin, lambda _registration: bytearray(event))
+        events.publish(
+            state_key, origin,
+            lambda registration: registration.options[2](None, None, None, None, CLEAR_ALL, origin.uuid, removed),
+        )
 
 
 # -- locks ----------------------------------------------------------------------------------------------------------
@@ -395,14 +396,14 @@ def multimap_force_unlock(request: MemberRequest) -> None:
 def multimap_add_entry_listener(request: MemberRequest) -> Any:
     params = request.params
     return request.cluster.events.add(
-        request, _state_key(params.name), params.local_only, (None, params.include_value)
+        request, _state_key(params.name), params.local_only, (None, params.include_value, request.route.codec.encode_event[0])
     )
 
 
 def multimap_add_entry_listener_to_key(request: MemberRequest) -> Any:
     params = request.params
     return request.cluster.events.add(
-        request, _state_key(params.name), params.local_only, (params.key, params.include_value)
+        request, _state_key(params.name), params.local_only, (params.key, params.include_value, request.route.codec.encode_event[0])
     )
 
 

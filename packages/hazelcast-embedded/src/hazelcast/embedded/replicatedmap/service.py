@@ -14,6 +14,7 @@ Entry events originate on the key's partition owner (``ADDED``, ``UPDATED`` with
 ``EVICTED`` with the old value); ``CLEAR_ALL`` comes once from the member that handled the clear. A listener may
 filter on a key and on a predicate: the member deserializes the predicate with the server classes plugins register
 (``cluster.to_object``) and evaluates it with :func:`predicate_matches`, the one place that runs a predicate here.
+Each listener's events have the event message type of the message that registered it, which clients check.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from hazelcast.embedded.map.records import RecordStore
 from hazelcast.embedded.query import QueryableEntry, extraction_context
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask
-from hazelcast.protocol import method
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -51,7 +51,6 @@ UPDATED = 4
 EVICTED = 8
 CLEAR_ALL = 64
 
-_encode_entry_event = method("ReplicatedMap.addEntryListener").encode_event[0]
 _STORE_CONFIG = MapConfig(backup_count=0, per_entry_stats_enabled=False)
 
 
@@ -102,11 +101,10 @@ def _publish_entry(
     if not events.has_listeners(topic):
         return
     origin = cluster.owner_of(cluster.partition_id(key))
-    event = _encode_entry_event(key, value, old_value, None, event_type, origin.uuid, 1)
     entry: list[QueryableEntry] = []
 
     def encode(registration: EventRegistration) -> bytearray | None:
-        listen_key, predicate = registration.options
+        listen_key, predicate, encode_event = registration.options
         if listen_key is not None and listen_key != key:
             return None
         if predicate is not None:
@@ -114,7 +112,7 @@ def _publish_entry(
                 entry.append(extraction_context(origin).entry(key, value if value is not None else old_value))
             if not predicate_matches(predicate, entry[0]):
                 return None
-        return bytearray(event)
+        return encode_event(key, value, old_value, None, event_type, origin.uuid, 1)
 
     events.publish(topic, origin, encode)
 
@@ -195,8 +193,10 @@ def replicated_map_clear(request: MemberRequest) -> None:
     topic = _topic(name)
     if cluster.events.has_listeners(topic):
         origin = request.member
-        event = _encode_entry_event(None, None, None, None, CLEAR_ALL, origin.uuid, count)
-        cluster.events.publish(topic, origin, lambda _registration: bytearray(event))
+        cluster.events.publish(
+            topic, origin,
+            lambda registration: registration.options[2](None, None, None, None, CLEAR_ALL, origin.uuid, count),
+        )
 
 
 # -- reads (served by whichever member runs the request) ------------------------------------------------------------
@@ -258,7 +258,7 @@ def replicated_map_entry_set(request: MemberRequest) -> list[tuple[bytes, bytes]
 def _add_listener(request: MemberRequest, key: bytes | None, predicate_data: bytes | None) -> Any:
     params = request.params
     predicate = request.cluster.to_object(predicate_data) if predicate_data is not None else None
-    return request.cluster.events.add(request, _topic(params.name), params.local_only, (key, predicate))
+    return request.cluster.events.add(request, _topic(params.name), params.local_only, (key, predicate, request.route.codec.encode_event[0]))
 
 
 def replicated_map_add_entry_listener(request: MemberRequest) -> Any:
