@@ -464,3 +464,25 @@ async def test_listener_survives_a_member_loss_and_a_cluster_restart() -> None:
 
         await wait_until(put_after_restart, timeout=15, what="an event after the cluster restart")
         assert sorted(e.key for e in events if e.key != "after") == list(range(30))
+
+
+async def test_a_waiting_lock_follows_its_partition_to_a_joining_member() -> None:
+    async with EmbeddedCluster(member_count=1, config=CONFIG) as cluster, running_client(cluster) as holder, \
+            running_client(cluster) as waiter_client:
+        mine = await holder.get_multi_map("lock-migration")
+        theirs = await waiter_client.get_multi_map("lock-migration")
+        keys = list(range(40))
+        for key in keys:
+            await mine.lock(key)
+        waiting = {key: asyncio.create_task(theirs.lock(key)) for key in keys}
+        await asyncio.sleep(0.1)
+        joined = await cluster.add_member()
+        moved = [key for key in keys if cluster.owner_of(holder.partition_service.get_partition_id(key)) is joined]
+        assert moved, "some partitions move to the joining member"
+        await wait_until(lambda: len(cluster_members(holder)) == 2, timeout=5, what="the holder seeing the new member")
+        for key in keys:
+            await mine.unlock(key)
+        await asyncio.wait_for(asyncio.gather(*waiting.values()), 5)
+        for key in moved:
+            assert await mine.is_locked(key) is True
+            assert await mine.try_lock(key) is False

@@ -17,8 +17,9 @@ backups and are dropped with the structure's data. The rules follow a Hazelcast 
 last successful one does not count twice.
 
 Waiters live only on the owner's store object; a copy (migration, backup) carries the locks, not the waiters. A
-waiter parked on a member that loses its partition is answered when that member stops (``MemberLeftError``, which
-the client retries on the new owner) or by its timeout.
+waiter parked on a member that stops is failed with ``MemberLeftError`` (the client retries it on the new owner); one
+parked on a member that is still running but no longer owns the partition (a member joined and took it) is run again
+from the start on the new owner by the periodic task, where it parks again if it still has to wait.
 """
 
 from __future__ import annotations
@@ -203,6 +204,7 @@ class LockStore:
         """Park ``request`` until ``attempt()`` succeeds after the key's lock goes, or ``timeout_ms`` (<0: never)."""
         waiter = Waiter(request, attempt, expired)
         self.waiters.setdefault(key, deque()).append(waiter)
+        _parked.add(self)
         if timeout_ms >= 0:
             waiter.timer = asyncio.get_running_loop().call_later(timeout_ms / 1000, self._time_out, key, waiter)
         # Wake the waiters when the lease runs out (also for a lock this store received by migration).
@@ -244,6 +246,37 @@ class LockStore:
         return True
 
 
+def _move_waiters_of_migrated_partitions(cluster: EmbeddedCluster) -> None:
+    """Run again, on the partition's current owner, the waiters parked on a member that no longer owns it."""
+    owners = cluster.owners
+    for store in list(_parked):
+        if not store.waiters:
+            _parked.discard(store)
+            continue
+        for key, queue in list(store.waiters.items()):
+            for waiter in list(queue):
+                request = waiter.request
+                if request.done:
+                    store._discard(key, waiter)
+                    continue
+                if request.cluster is not cluster:
+                    continue
+                pid = request.partition_id
+                if pid < 0 or not owners or owners[pid] is request.member:
+                    continue
+                store._discard(key, waiter)
+                owner = owners[pid]
+                request.member = owner
+                if owner.suspended:
+                    owner._deferred.append(request)
+                else:
+                    owner.run(request)
+
+
+#: Lock stores with parked requests (weak: a dropped store takes its waiters with it).
+_parked: weakref.WeakSet[LockStore] = weakref.WeakSet()
+
+
 def _wake_later(store_ref: weakref.ref[LockStore], key: bytes) -> None:
     store = store_ref()
     if store is not None and key in store.waiters and not store.is_locked(key):
@@ -256,10 +289,12 @@ _missing_since: weakref.WeakKeyDictionary[Any, dict[uuid.UUID, float]] = weakref
 
 
 def release_locks_of_departed_clients(cluster: EmbeddedCluster) -> None:
-    """Release the locks of clients without a connection to any live member for the grace period, and wake waiters.
+    """Release the locks of clients without a connection to any live member for the grace period, and wake waiters;
+    first move the waiters of partitions that changed owner to the new owner.
 
     Finds locks in every partition state that has a ``locks`` :class:`LockStore`; backups drop the same locks.
     """
+    _move_waiters_of_migrated_partitions(cluster)
     connected: set[uuid.UUID | None] = {
         connection.client_uuid
         for member in cluster.live_members
