@@ -115,9 +115,10 @@ async def test_put_all_adds_the_values_of_every_key(client: Any) -> None:
     assert await mm.size() == 300
     assert await mm.get(7) == [7, 8, 7]
     set_mm = await client.get_multi_map("set-put-all")
-    await set_mm.put_all({"k": ["x", "x", "y"], "j": ("z",)})
+    await set_mm.put_all({"k": ["x", "x", "y"], "j": ("z",), "g": (value for value in ["w"])})
     assert sorted(await set_mm.get("k")) == ["x", "y"]
     assert await set_mm.get("j") == ["z"]
+    assert await set_mm.get("g") == ["w"]
 
 
 async def test_clear_removes_everything(client: Any) -> None:

@@ -27,11 +27,10 @@ _MIN_CHECKS = {"multimap": 45, "replicatedmap": 25}
 
 
 @pytest.mark.parametrize("routing", ["smart", "unisocket"])
+@pytest.mark.parametrize("member_count", [1, 3], ids=["1-member", "3-members"])
 @pytest.mark.parametrize("proxy", ["multimap", "replicatedmap"])
-async def test_official_client_runs_the_slice_against_three_members(
-    official_python: Path, proxy: str, routing: str
-) -> None:
-    async with EmbeddedCluster(member_count=3) as cluster:
+async def test_official_client_runs_the_slice(official_python: Path, proxy: str, member_count: int, routing: str) -> None:
+    async with EmbeddedCluster(member_count=member_count) as cluster:
         members = cluster.addresses if routing == "smart" else cluster.addresses[:1]
         process = await asyncio.create_subprocess_exec(
             str(official_python), str(_SCRIPT), "--proxy", proxy, "--members", ",".join(members),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from hazelcast.collections.entry_event import EntryEvent, EntryEventType
@@ -153,8 +153,8 @@ class MultiMap(Proxy, Generic[KeyType, ValueType]):
         for key, values in multimap.items():
             key_data, partition_id = self._key(key)
             check_not_none(values, "values")
-            if isinstance(values, (str, bytes, dict)) or not isinstance(values, Sequence | set | frozenset):
-                raise TypeError(f"the values of a key must be a sequence, not {type(values).__name__}")
+            if isinstance(values, (str, bytes, bytearray, Mapping)) or not isinstance(values, Iterable):
+                raise TypeError(f"the values of a key must be a list or another iterable, not {type(values).__name__}")
             value_list = []
             for value in values:
                 check_not_none(value, "value")

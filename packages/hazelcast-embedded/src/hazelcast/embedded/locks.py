@@ -331,6 +331,9 @@ def release_locks_of_departed_clients(cluster: EmbeddedCluster) -> None:
             )
             for key in released:
                 locks.wake(key)
+    # Departed clients hold no more locks: forget them (one that comes back starts a new grace period).
+    for client in departed or ():
+        missing.pop(client, None)
 
 
 #: Runs the release of departed clients' locks; it handles no messages of its own.
