@@ -10,7 +10,7 @@ import pytest
 
 from hazelcast.collections import EntryEvent, EntryEventType, MultiMap
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.errors import IllegalMonitorStateError
+from hazelcast.errors import DistributedObjectDestroyedError, IllegalMonitorStateError
 from tests.e2e.conftest import running_client, wait_until
 
 CONFIG = {"multimap": {"list-*": {"value-collection-type": "LIST"}, "nobackup-*": {"backup-count": 0}}}
@@ -487,3 +487,19 @@ async def test_a_waiting_lock_follows_its_partition_to_a_joining_member() -> Non
         for key in moved:
             assert await mine.is_locked(key) is True
             assert await mine.try_lock(key) is False
+
+
+async def test_destroy_answers_the_requests_waiting_for_a_lock(client: Any) -> None:
+    mm = await client.get_multi_map("destroy-waiters")
+    await mm.lock("k")
+    waiting = asyncio.create_task(mm.try_lock("k", timeout=30))
+    blocked_put = asyncio.create_task(_put_from_another_client_task(mm))
+    await asyncio.sleep(0.1)
+    await mm.destroy()
+    for task in (waiting, blocked_put):
+        with pytest.raises(DistributedObjectDestroyedError):
+            await asyncio.wait_for(task, 5)
+
+
+async def _put_from_another_client_task(mm: Any) -> bool:
+    return bool(await mm.put("k", "v"))

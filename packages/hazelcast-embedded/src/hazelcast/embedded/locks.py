@@ -46,12 +46,14 @@ __all__ = [
     "LockStore",
     "Waiter",
     "lock_owner",
+    "fail_waiters",
     "release_locks_of_departed_clients",
 ]
 
 #: (client uuid, thread id): who holds a lock.
 LockOwner: TypeAlias = "tuple[uuid.UUID | None, int]"
-#: How long a client may be without any connection before its locks are released.
+#: How long a client may be without any connection before its locks are released (a Java member waits
+#: ``hazelcast.client.endpoint.remove.delay.seconds``; this member is quicker so that tests see it).
 CLIENT_RELEASE_GRACE_SECONDS = 1.0
 _SWEEP_INTERVAL_SECONDS = 0.25
 
@@ -271,6 +273,18 @@ def _move_waiters_of_migrated_partitions(cluster: EmbeddedCluster) -> None:
                     owner._deferred.append(request)
                 else:
                     owner.run(request)
+
+
+def fail_waiters(cluster: EmbeddedCluster, belongs: Callable[[MemberRequest], bool], error: BaseException) -> None:
+    """Answer with ``error`` every parked request of ``cluster`` for which ``belongs(request)`` (its object was
+    destroyed, say)."""
+    for store in list(_parked):
+        for key, queue in list(store.waiters.items()):
+            for waiter in list(queue):
+                request = waiter.request
+                if request.cluster is cluster and belongs(request):
+                    store._discard(key, waiter)
+                    request.fail(error)
 
 
 #: Lock stores with parked requests (weak: a dropped store takes its waiters with it).

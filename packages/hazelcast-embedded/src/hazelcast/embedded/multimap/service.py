@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.events import EventRegistration
-from hazelcast.embedded.locks import lock_owner
+from hazelcast.embedded.locks import fail_waiters, lock_owner
 from hazelcast.embedded.multimap.container import MultiMapContainer
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, StateKey
-from hazelcast.errors import IllegalMonitorStateError
+from hazelcast.errors import DistributedObjectDestroyedError, IllegalMonitorStateError
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -412,8 +412,13 @@ def multimap_remove_entry_listener(request: MemberRequest) -> bool:
 
 
 def _destroy(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
-    # As on a member, destroying the object drops its listeners.
+    # As on a member, destroying the object drops its listeners and answers the requests waiting for its locks.
     cluster.events.remove_topic(_state_key(name))
+    fail_waiters(
+        cluster,
+        lambda request: request.route.name.startswith("MultiMap.") and request.params.name == name,
+        DistributedObjectDestroyedError(f"MultiMap {name!r} was destroyed"),
+    )
 
 
 MULTIMAP_SERVICE = MemberServiceSpec(
