@@ -253,3 +253,25 @@ async def test_portable_and_java_formats(cluster1: EmbeddedCluster) -> None:
         with pytest.raises(HazelcastSqlError, match="only the built-in Java types"):
             await client.sql.execute("CREATE MAPPING bad TYPE IMap OPTIONS ('keyFormat'='java', "
                                      "'keyJavaClass'='com.acme.Thing', 'valueFormat'='int')")
+
+
+async def test_compact_schemas_met_in_later_pages_are_fetched(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, compact_serializers=[PointSerializer()]) as writer:
+        objects = await writer.get_map("objects")
+        await objects.put(1, Point(1, "one"))
+        await objects.put(2, HazelcastJsonValue({"j": 2}))
+        await writer.sql.execute(
+            "CREATE MAPPING other (__key INT, label VARCHAR) TYPE IMap "
+            "OPTIONS ('keyFormat'='int', 'valueFormat'='compact', 'valueCompactTypeName'='Other')")
+        await writer.sql.execute("INSERT INTO other VALUES (3, 'three')")
+        other_value = await (await writer.get_map("other")).get(3)
+        await objects.put(3, other_value)
+    # A new client knows none of the schemas: each is fetched when a page first holds a value of it.
+    async with running_client(cluster1) as reader:
+        await reader.sql.execute("CREATE MAPPING objects TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='java', "
+                                 "'valueJavaClass'='java.lang.Object')")
+        result = await reader.sql.execute("SELECT __key, this FROM objects ORDER BY __key", cursor_buffer_size=1)
+        found = {key: value async for key, value in ((row[0], row[1]) async for row in result)}
+        assert isinstance(found[1], GenericRecord) and found[1].get_type_name() == "Point"
+        assert found[2].loads() == {"j": 2}
+        assert isinstance(found[3], GenericRecord) and found[3].get("label") == "three"

@@ -138,6 +138,11 @@ class ScriptedMember:
         self.pages = list(pages or [])
         self.sent: list[tuple[str, Any, Any]] = []
 
+    def invoke(self, request: bytearray, decoder: Any = None, connection: Any = None, **options: Any) -> Any:
+        # Fetches and closes are pinned to the query member's connection, never retried.
+        assert connection is not None and connection.live and not options.get("retryable")
+        return self.call(request, -1, decoder, target_uuid=connection.member_uuid)
+
     def call(self, request: bytearray, partition_id: int = -1, decoder: Any = None, retryable: bool = False,
              timeout: float | None = None, target_uuid: Any = None) -> asyncio.Future[Any]:
         (message,) = MessageReader().feed(bytes(request))
@@ -158,7 +163,7 @@ class ScriptedMember:
 
 def _service(member: ScriptedMember) -> SqlService:
     serialization = SerializationService(Config())
-    connection = SimpleNamespace(live=True)
+    connection = SimpleNamespace(live=True, member_uuid=MEMBER)
     context = SimpleNamespace(
         invocation_service=member,
         serialization_service=serialization,
@@ -297,7 +302,7 @@ async def test_queries_run_on_connected_data_members_only() -> None:
     member = ScriptedMember((None, None, 0, None, False, -1))
     service = _service(member)
     lite, data, unconnected = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    live = SimpleNamespace(live=True)
+    live = SimpleNamespace(live=True, member_uuid=None)
     service._context.connection_manager.connections = {lite: live, data: live}  # type: ignore[attr-defined]
     service._context.cluster_service.get_members = lambda: [  # type: ignore[attr-defined]
         SimpleNamespace(uuid=lite, lite_member=True),

@@ -329,8 +329,7 @@ class SqlService:
     async def _fetch(self, state: _QueryState, cursor_buffer_size: int) -> tuple[bool, list[Any]]:
         request = _FETCH.encode_request(state.query_id, cursor_buffer_size)
         try:
-            response = await self._invocations.call(request, -1, self._decode_fetch, False,
-                                                    target_uuid=state.member_uuid)
+            response = await self._on_query_member(state, request, self._decode_fetch)
         except HazelcastError as error:
             raise self._wrap(error, state.member_uuid) from error
         if isinstance(response, HazelcastSqlError):
@@ -340,10 +339,17 @@ class SqlService:
     async def _close(self, state: _QueryState) -> None:
         state.open = False
         try:
-            await self._invocations.call(_CLOSE.encode_request(state.query_id), -1, None, False,
-                                         target_uuid=state.member_uuid)
+            await self._on_query_member(state, _CLOSE.encode_request(state.query_id), None)
         except HazelcastError as error:
             raise self._wrap(error, state.member_uuid) from error
+
+    def _on_query_member(self, state: _QueryState, request: bytearray, decoder: Any) -> Any:
+        """Send a fetch or close on the connection to the query's member, and only there: never retried (not even
+        with ``redo_operation``), since the member's cursor has moved on or is gone."""
+        connection = self._context.connection_manager.connections.get(state.member_uuid)
+        if connection is None or not connection.live:
+            raise self._wrap(TargetDisconnectedError("the query's member is not connected"), state.member_uuid)
+        return self._invocations.invoke(request, decoder, connection=connection)
 
     def _track(self, result: SqlResult) -> None:
         self._open.add(result)
@@ -360,10 +366,9 @@ class SqlService:
         request = _CLOSE.encode_request(state.query_id)
 
         def send() -> None:
-            if self._context.lifecycle_service.running:
-                invocations.call(request, -1, None, False, target_uuid=state.member_uuid).add_done_callback(
-                    _ignore_outcome
-                )
+            connection = self._context.connection_manager.connections.get(state.member_uuid)
+            if self._context.lifecycle_service.running and connection is not None and connection.live:
+                invocations.invoke(request, None, connection=connection).add_done_callback(_ignore_outcome)
 
         loop.call_soon_threadsafe(send)
 
