@@ -104,9 +104,15 @@ def column_reader(column: Column) -> Callable[[QueryableEntry], Any]:
     return read_field
 
 
+# Python types a column of each SQL type takes as they are (integers still get their range checked).
+_NATIVE_TYPES = {t.VARCHAR: str, t.BOOLEAN: bool, t.DOUBLE: float, t.REAL: float}
+
+
 def _as_column_type(value: Any, type_id: int, name: str) -> Any:
     if value is None:
         return None
+    if type(value) is _NATIVE_TYPES.get(type_id):
+        return value
     if isinstance(value, NonTerminalJsonValue):
         return None
     if type_id == t.OBJECT:
