@@ -2,7 +2,8 @@
 
 Our client creates the mappings and data; then the same statements (SELECTs of every column type, paging with a small
 cursor buffer, aggregates, parameters, errors) run through both clients, and their rows, column types and error codes
-must be equal. Last, the official client writes with SINK INTO and our client reads the entry back.
+must be equal. The official client's close of a result it stops reading releases the query on the member. Last, the
+official client writes with SINK INTO and our client reads the entry back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded import EmbeddedCluster
+from hazelcast.embedded.sql import open_cursor_count
 from hazelcast.sql import HazelcastSqlError
 from tests.e2e.conftest import running_client
 from tests.interop.official_env import SCRIPTS_DIR
@@ -128,6 +130,22 @@ async def test_official_client_reads_the_same_rows_as_ours(official_python: Path
         assert len(ours[0]["rows"]) == 10
         assert ours[8]["rows"][0][1] == ["HazelcastJsonValue", '{"age": 20, "city": "Oslo", "name": "p0", "score": 0.0}']
         assert ours[9]["error"][0] == 1010
+
+        # The official client closes a result it stops reading: the member receives Sql.close for that query.
+        close_route = next(route for route in cluster.routes.values() if route.name == "Sql.close")
+        closed: list[Any] = []
+        handle_close = close_route.handler
+
+        def counting_close(request: Any) -> Any:
+            closed.append(request.params)
+            return handle_close(request)
+
+        close_route.handler = counting_close
+        partial = [["SELECT __key FROM people", [], 2, 3]]
+        (taken,) = await _official(official_python, cluster, partial, tmp_path)
+        assert len(taken["rows"]) == 3
+        assert len(closed) == 1
+        assert sum(open_cursor_count(member) for member in cluster.live_members) == 0
 
         write = [["SINK INTO people (__key, name, age, city, score) VALUES (?, ?, ?, ?, ?)", [100, "official", 5,
                                                                                                 "Rome", 0.5], 4096]]

@@ -4,7 +4,8 @@ Run by the interpreter of the official hazelcast-python-client venv (``tests/int
 
     python official_sql.py --members 127.0.0.1:5701 --cluster-name dev --statements statements.json
 
-``statements.json`` holds a list of ``[sql, params, cursor_buffer_size]``. For each statement the script records
+``statements.json`` holds a list of ``[sql, params, cursor_buffer_size]`` or ``[sql, params, cursor_buffer_size,
+take]``: with ``take``, only that many rows are read before the result is closed. For each statement the script records
 ``{"columns": [[name, type id], ...], "rows": [[[type name, text], ...], ...]}`` for a row set,
 ``{"update_count": n}`` for an update count, or ``{"error": [code, message]}`` when it fails, and prints one JSON line:
 ``{"ok": true, "results": [...]}`` (``{"ok": false, "detail": "..."}`` if the run itself failed). The run is bounded
@@ -38,14 +39,17 @@ async def run(members: list[str], cluster_name: str, statements: list[Any]) -> l
     client = await HazelcastClient.create_and_start(cluster_members=members, cluster_name=cluster_name)
     results: list[Any] = []
     try:
-        for sql, params, cursor_buffer_size in statements:
+        for sql, params, cursor_buffer_size, *take in statements:
             try:
                 result = await client.sql.execute(sql, *params, cursor_buffer_size=cursor_buffer_size)
                 if result.is_row_set():
                     metadata = result.get_row_metadata()
                     rows = []
-                    async for row in result:
-                        rows.append([normalize(row.get_object_with_index(i)) for i in range(len(row))])
+                    async with result:
+                        async for row in result:
+                            rows.append([normalize(row.get_object_with_index(i)) for i in range(len(row))])
+                            if take and len(rows) == take[0]:
+                                break
                     columns = [[column.name, column.type] for column in metadata.columns]
                     results.append({"columns": columns, "rows": rows})
                 else:
