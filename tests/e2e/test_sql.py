@@ -275,3 +275,12 @@ async def test_compact_schemas_met_in_later_pages_are_fetched(cluster1: Embedded
         assert isinstance(found[1], GenericRecord) and found[1].get_type_name() == "Point"
         assert found[2].loads() == {"j": 2}
         assert isinstance(found[3], GenericRecord) and found[3].get("label") == "three"
+
+
+async def test_a_unisocket_client_pages_through_its_one_member(cluster3: EmbeddedCluster) -> None:
+    async with running_client(cluster3, smart_routing=False) as client:
+        await client.sql.execute("CREATE MAPPING n TYPE IMap OPTIONS ('keyFormat'='int', 'valueFormat'='int')")
+        await (await client.get_map("n")).put_all({i: -i for i in range(500)})
+        result = await client.sql.execute("SELECT __key, this FROM n WHERE this <= ?", -250, cursor_buffer_size=32)
+        assert sorted([[row[0], row[1]] async for row in result]) == [[i, -i] for i in range(250, 500)]
+        assert _open_cursors(cluster3) == 0
