@@ -326,7 +326,7 @@ async def test_a_lock_survives_the_loss_of_the_key_owner() -> None:
     async with EmbeddedCluster(member_count=3, config=CONFIG) as cluster, running_client(cluster) as client:
         mm = await client.get_multi_map("lock-failover")
         await mm.lock("k")
-        partition_id = client.partition_service.get_partition_id("k")
+        partition_id = await client.partition_service.get_partition_id("k")
         owner = cluster.owner_of(partition_id)
         await owner.kill()
         await wait_until(lambda: _is_locked(mm, "k"), timeout=5, what="the lock on the new owner")
@@ -478,7 +478,9 @@ async def test_a_waiting_lock_follows_its_partition_to_a_joining_member() -> Non
         waiting = {key: asyncio.create_task(theirs.lock(key)) for key in keys}
         await asyncio.sleep(0.1)
         joined = await cluster.add_member()
-        moved = [key for key in keys if cluster.owner_of(holder.partition_service.get_partition_id(key)) is joined]
+        moved = [
+            key for key in keys if cluster.owner_of(await holder.partition_service.get_partition_id(key)) is joined
+        ]
         assert moved, "some partitions move to the joining member"
         await wait_until(lambda: len(cluster_members(holder)) == 2, timeout=5, what="the holder seeing the new member")
         for key in keys:
