@@ -9,6 +9,8 @@ official client writes with SINK INTO and our client reads the entry back.
 from __future__ import annotations
 
 import asyncio
+import datetime
+import decimal
 import json
 from pathlib import Path
 from typing import Any
@@ -52,11 +54,23 @@ _STATEMENTS: list[list[Any]] = [
     ["SELECT __key, this, JSON_VALUE(this, '$.n'), JSON_QUERY(this, '$.tags') FROM docs", [], 4096],
     ["SELECT 1, 'a', NULL, CAST(1 AS BIGINT), 2.5", [], 4096],
     ["SELECT __key, this FROM people WHERE __key < 3 ORDER BY __key", [], 4096],
+    ["SELECT __key FROM typed WHERE d = ? AND dt = ? AND tm = ? AND ts = ? AND tz = ? AND r = ? AND b = ?",
+     [["decimal", "4.5"], ["date", "2024-02-29"], ["time", "12:34:56"], ["datetime", "2024-02-29T12:34:56"],
+      ["datetime", "2024-02-29T12:34:56+02:00"], 1.5, True], 4096],
     ["SELECT * FROM missing", [], 4096],
     ["SELECT nope FROM people", [], 4096],
     ["SELECT name FROM people WHERE age = ?", ["not a number"], 4096],
     ["SELEC 1", [], 4096],
 ]
+
+
+def _parameter(value: Any) -> Any:
+    # The script's tagged parameters (``["decimal", "4.5"]``...), read the same way.
+    tagged = {"decimal": decimal.Decimal, "date": datetime.date.fromisoformat, "time": datetime.time.fromisoformat,
+              "datetime": datetime.datetime.fromisoformat}
+    if isinstance(value, list) and len(value) == 2 and value[0] in tagged:
+        return tagged[value[0]](value[1])
+    return value
 
 
 def _normalize(value: Any) -> list[str] | None:
@@ -71,7 +85,7 @@ async def _ours(client: Any) -> list[Any]:
     results: list[Any] = []
     for sql, params, cursor_buffer_size in _STATEMENTS:
         try:
-            result = await client.sql.execute(sql, *params, cursor_buffer_size=cursor_buffer_size)
+            result = await client.sql.execute(sql, *map(_parameter, params), cursor_buffer_size=cursor_buffer_size)
             if result.is_row_set():
                 metadata = result.get_row_metadata()
                 rows = [[_normalize(row[i]) for i in range(len(row))] async for row in result]
@@ -128,8 +142,9 @@ async def test_official_client_reads_the_same_rows_as_ours(official_python: Path
         # Spot checks that the comparison compared something.
         assert ours[0]["rows"][0] == [["int", "0"], ["str", "p0"], ["int", "20"], ["str", "Oslo"], ["float", "0.0"]]
         assert len(ours[0]["rows"]) == 10
+        assert ours[9]["rows"] == [[["int", "1"]]]  # typed parameters of every kind matched the row
         assert ours[8]["rows"][0][1] == ["HazelcastJsonValue", '{"age": 20, "city": "Oslo", "name": "p0", "score": 0.0}']
-        assert ours[9]["error"][0] == 1010
+        assert ours[10]["error"][0] == 1010
 
         # The official client closes a result it stops reading: the member receives Sql.close for that query.
         close_route = next(route for route in cluster.routes.values() if route.name == "Sql.close")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
+import decimal
 import json
 import sys
 import traceback
@@ -24,6 +26,21 @@ from typing import Any
 from hazelcast.asyncio import HazelcastClient
 from hazelcast.core import HazelcastJsonValue
 from hazelcast.sql import HazelcastSqlError
+
+
+_TAGGED = {
+    "decimal": decimal.Decimal,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "datetime": datetime.datetime.fromisoformat,
+}
+
+
+def parameter(value: Any) -> Any:
+    """A statement parameter from JSON: ``["decimal", "1.5"]``, ``["date", "2024-02-29"]``... or the value itself."""
+    if isinstance(value, list) and len(value) == 2 and value[0] in _TAGGED:
+        return _TAGGED[value[0]](value[1])
+    return value
 
 
 def normalize(value: Any) -> list[str] | None:
@@ -41,7 +58,9 @@ async def run(members: list[str], cluster_name: str, statements: list[Any]) -> l
     try:
         for sql, params, cursor_buffer_size, *take in statements:
             try:
-                result = await client.sql.execute(sql, *params, cursor_buffer_size=cursor_buffer_size)
+                result = await client.sql.execute(
+                    sql, *map(parameter, params), cursor_buffer_size=cursor_buffer_size
+                )
                 if result.is_row_set():
                     metadata = result.get_row_metadata()
                     rows = []

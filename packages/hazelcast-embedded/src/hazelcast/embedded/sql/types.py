@@ -226,7 +226,9 @@ def convert(value: Any, type_id: int, explicit: bool = False) -> Any:
             return _parse_temporal(value, type_id)
     elif type_id == TIMESTAMP:
         if isinstance(value, datetime.datetime):
-            return value.replace(tzinfo=None) if value.tzinfo is not None and explicit else value
+            # Java's OffsetDateTime.toLocalDateTime(): the wall-clock time at its own offset (a client sends a naive
+            # datetime as an OffsetDateTime in UTC, so it comes back unchanged).
+            return value.replace(tzinfo=None) if value.tzinfo is not None else value
         if kind is str and explicit:
             return _parse_temporal(value, type_id)
     elif type_id == DATE:
