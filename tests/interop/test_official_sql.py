@@ -143,7 +143,8 @@ async def test_official_client_reads_the_same_rows_as_ours(official_python: Path
         assert ours[0]["rows"][0] == [["int", "0"], ["str", "p0"], ["int", "20"], ["str", "Oslo"], ["float", "0.0"]]
         assert len(ours[0]["rows"]) == 10
         assert ours[9]["rows"] == [[["int", "1"]]]  # typed parameters of every kind matched the row
-        assert ours[8]["rows"][0][1] == ["HazelcastJsonValue", '{"age": 20, "city": "Oslo", "name": "p0", "score": 0.0}']
+        first_value = '{"age": 20, "city": "Oslo", "name": "p0", "score": 0.0}'
+        assert ours[8]["rows"][0][1] == ["HazelcastJsonValue", first_value]
         assert ours[10]["error"][0] == 1010
 
         # The official client closes a result it stops reading: the member receives Sql.close for that query.
