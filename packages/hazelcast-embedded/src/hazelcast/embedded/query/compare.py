@@ -92,6 +92,8 @@ def _from_string(value: str, like: Any) -> Any:
 
 def equal(attribute: Any, value: Any) -> bool:
     """Whether the attribute value equals the (unconverted) predicate value."""
+    if type(attribute) is type(value):
+        return bool(attribute == value)
     if attribute is None or value is None:
         return attribute is None and value is None
     if isinstance(attribute, NonTerminalJsonValue):

@@ -68,6 +68,7 @@ _PAYLOAD_OFFSET = 8
 _COMPACT = int(SerializerTypeId.COMPACT)
 _PORTABLE = int(SerializerTypeId.PORTABLE)
 _NULL = int(SerializerTypeId.NULL)
+_JSON_TYPE_ID_BYTES = _TYPE_ID.pack(int(SerializerTypeId.JSON))
 # Type ids the built-in service must never see: formats with readers of their own here, and objects of user classes
 # (whose readers may run user code). What remains are the built-in types.
 _UNREADABLE_TYPE_IDS = frozenset(
@@ -201,6 +202,16 @@ class QueryableEntry:
             HazelcastSerializationError: the key or value cannot be decoded.
         """
         parsed = path if isinstance(path, AttributePath) else parse_attribute_path(path)
+        if parsed.steps:
+            # JSON values are walked straight from their bytes: the hot path of queries over JSON.
+            of_key = parsed.of_key
+            tree = self._key_json if of_key else self._value_json
+            if tree is _UNREAD:
+                data = self.key_data if of_key else self.value_data
+                if data is not None and data[4:8] == _JSON_TYPE_ID_BYTES:
+                    tree = self._json_tree_of(of_key, data)
+            if tree is not _UNREAD:
+                return _json_attribute(tree, parsed)
         target = self.key if parsed.of_key else self.value
         if not parsed.steps:
             return target
@@ -214,6 +225,18 @@ class QueryableEntry:
             f"cannot read attribute {parsed.attribute!r} of the entry's {'key' if parsed.of_key else 'value'}: "
             f"{_describe(target)} has no attributes this member can read"
         )
+
+    def _json_tree_of(self, of_key: bool, data: bytes) -> Any:
+        # After the 8-byte header, the text's length (4 bytes) and the UTF-8 text, which runs to the end.
+        try:
+            tree = json.loads(data[12:].decode())
+        except (ValueError, RecursionError):
+            tree = _MALFORMED_JSON
+        if of_key:
+            self._key_json = tree
+        else:
+            self._value_json = tree
+        return tree
 
     def _json_tree(self, of_key: bool, target: HazelcastJsonValue) -> Any:
         tree = self._key_json if of_key else self._value_json

@@ -87,7 +87,7 @@ class PartitionIndex:
         self.by_key: dict[bytes, tuple[Any, ...]] = {}
         self.unindexed: set[bytes] = set()
         # Distinct values in sort_key order, rebuilt on the first range lookup after a new value came in.
-        self._sorted_values: list[tuple[tuple[int, Any], Any]] | None = None
+        self._sorted_values: tuple[list[tuple[int, Any]], list[Any]] | None = None
 
     def _values_of(self, context: ExtractionContext, key: bytes, value: bytes) -> tuple[Any, ...] | None:
         entry = context.entry(key, value)
@@ -159,16 +159,17 @@ class PartitionIndex:
         if not self.ordered:
             return None
         if self._sorted_values is None:
-            self._sorted_values = sorted(
+            ordered_pairs = sorted(
                 ((sort_key(value), value) for value in self.by_value if not isinstance(value, NonTerminalJsonValue)),
                 key=lambda item: item[0],
             )
-        ordered = self._sorted_values
-        keys_only = [item[0] for item in ordered]
+            self._sorted_values = ([pair[0] for pair in ordered_pairs], [pair[1] for pair in ordered_pairs])
+        keys_only, ordered = self._sorted_values
         found = set(self.unindexed)
         by_value = self.by_value
+        has_strings = bool(keys_only) and _type_start(keys_only, 3) < _type_end(keys_only, 3)
         # Each interpretation of the bounds (as given, as numbers) selects a slice of the ordered values.
-        for low_value, high_value in _bound_pairs(low, high):
+        for low_value, high_value in _bound_pairs(low, high, has_strings):
             start = 0
             end = len(ordered)
             if low_value is not None:
@@ -181,18 +182,18 @@ class PartitionIndex:
                 end = (bisect.bisect_right if high_inclusive else bisect.bisect_left)(keys_only, high_key)
                 if low_value is None:
                     start = _type_start(keys_only, high_key[0])
-            for _, value in ordered[start:end]:
+            for value in ordered[start:end]:
                 found |= by_value[value]
         return found
 
 
-def _bound_pairs(low: Any, high: Any) -> list[tuple[Any, Any]]:
+def _bound_pairs(low: Any, high: Any, has_strings: bool) -> list[tuple[Any, Any]]:
     pairs = [(low, high)]
     low_number = _as_number(low)
     high_number = _as_number(high)
     if (low_number, high_number) != (low, high):
         pairs.append((low_number, high_number))
-    for bound in (low, high):
+    for bound in (low, high) if has_strings else ():
         # A number bounding a string attribute compares as its text.
         if bound is not None and not isinstance(bound, str):
             pairs.append((None if low is None else str(low), None if high is None else str(high)))

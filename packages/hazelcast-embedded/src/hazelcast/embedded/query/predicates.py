@@ -63,10 +63,6 @@ __all__ = [
 PREDICATE_FACTORY_ID = -20
 
 
-def _each(result: Any) -> Iterable[Any]:
-    return result if isinstance(result, MultiResult) else (result,)
-
-
 class Predicate(IdentifiedDataSerializable):
     """A compiled predicate: ``matches(entry)`` and ``index_candidates(indexes)``."""
 
@@ -102,8 +98,11 @@ class _AttributePredicate(Predicate):
         self.path = parse_attribute_path(attribute)
 
     def matches(self, entry: QueryableEntry) -> bool:
-        test = self.test
-        return any(test(value) for value in _each(entry.attribute(self.path)))
+        result = entry.attribute(self.path)
+        if type(result) is MultiResult:
+            test = self.test
+            return any(test(value) for value in result)
+        return self.test(result)
 
     def test(self, value: Any) -> bool:
         raise NotImplementedError
@@ -133,7 +132,7 @@ class NotEqualPredicate(EqualPredicate):
     CLASS_ID = 9
 
     def matches(self, entry: QueryableEntry) -> bool:
-        return not super().matches(entry)
+        return not EqualPredicate.matches(self, entry)
 
     def index_candidates(self, indexes: StoreIndexes) -> set[bytes] | None:
         return None
