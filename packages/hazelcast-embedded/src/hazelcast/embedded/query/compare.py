@@ -21,7 +21,7 @@ import decimal
 import uuid
 from typing import Any
 
-from hazelcast.embedded.query.values import NonTerminalJsonValue, OpaqueValue
+from hazelcast.embedded.query.values import NON_TERMINAL_JSON_VALUE, NonTerminalJsonValue, OpaqueValue
 from hazelcast.errors import IllegalArgumentError
 
 __all__ = ["comparable", "convert", "equal", "sort_key"]
@@ -92,7 +92,7 @@ def _from_string(value: str, like: Any) -> Any:
 
 def equal(attribute: Any, value: Any) -> bool:
     """Whether the attribute value equals the (unconverted) predicate value."""
-    if type(attribute) is type(value):
+    if type(attribute) is type(value) and attribute is not NON_TERMINAL_JSON_VALUE:
         return bool(attribute == value)
     if attribute is None or value is None:
         return attribute is None and value is None
