@@ -37,6 +37,8 @@ _EXECUTE_ON_KEY = method("Map.executeOnKey")
 _EXECUTE_ON_KEYS = method("Map.executeOnKeys")
 _EXECUTE_ON_ALL_KEYS = method("Map.executeOnAllKeys")
 _EXECUTE_WITH_PREDICATE = method("Map.executeWithPredicate")
+_ADD_INTERCEPTOR = method("Map.addInterceptor")
+_REMOVE_INTERCEPTOR = method("Map.removeInterceptor")
 
 # The protocol's custom types, with the field names their encoders read.
 _IndexConfigHolder = namedtuple(
@@ -268,3 +270,20 @@ class MapQueryMixin:
             )
             decode = _EXECUTE_WITH_PREDICATE.decode_response
         return await self._invoke(request, lambda m: self._entries(decode(m)))
+
+    # -- interceptors ----------------------------------------------------------------------------------------------
+
+    async def add_interceptor(self, interceptor: Any) -> str:
+        """Have the members run ``interceptor`` (an object whose class they know) around this map's gets, puts and
+        removals; returns its registration id for :meth:`remove_interceptor`."""
+        check_not_none(interceptor, "interceptor")
+        request = _ADD_INTERCEPTOR.encode_request(self.name, self._to_data(interceptor))
+        return await self._invoke(request, _ADD_INTERCEPTOR.decode_response)  # type: ignore[no-any-return]
+
+    async def remove_interceptor(self, registration_id: str) -> bool:
+        """Remove the interceptor :meth:`add_interceptor` registered; False if there was none with that id."""
+        check_not_none(registration_id, "registration_id")
+        if not isinstance(registration_id, str):
+            raise TypeError(f"registration_id must be a str, not {type(registration_id).__name__}")
+        request = _REMOVE_INTERCEPTOR.encode_request(self.name, registration_id)
+        return await self._invoke(request, _REMOVE_INTERCEPTOR.decode_response)  # type: ignore[no-any-return]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hazelcast.core import SimpleEntryView
 from hazelcast.embedded.map.indexing import attach_indexes, forget_indexes, map_add_index
+from hazelcast.embedded.map.interception import INTERCEPTION_HANDLERS, forget_interceptors
 from hazelcast.embedded.map.processing import PROCESSING_HANDLERS
 from hazelcast.embedded.map.query_handlers import QUERY_HANDLERS
 from hazelcast.embedded.map.records import NEVER, Record, RecordStore
@@ -384,6 +385,13 @@ def sweep_expired_entries(cluster: EmbeddedCluster) -> None:
                 _expire(cluster, partition_id, store, state_key, expired)  # type: ignore[arg-type]
 
 
+def _forget_map(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
+    """A destroyed map's indexes and interceptors go with it."""
+    forget_indexes(cluster, service_name, name)
+    if service_name == MAP_SERVICE_NAME:
+        forget_interceptors(cluster, name)
+
+
 MAP_SERVICE = MemberServiceSpec(
     name="Map",
     handlers={
@@ -422,8 +430,10 @@ MAP_SERVICE = MemberServiceSpec(
         "Map.addIndex": map_add_index,
         **QUERY_HANDLERS,
         **PROCESSING_HANDLERS,
+        # Interceptors wrap get/put/set/remove/delete and the other puts (interception.py).
+        **INTERCEPTION_HANDLERS,
     },
     object_service_names=(MAP_SERVICE_NAME,),
-    destroy_object=forget_indexes,
+    destroy_object=_forget_map,
     periodic_tasks=(PeriodicTask("map.expiry", EXPIRY_SWEEP_INTERVAL_SECONDS, sweep_expired_entries),),
 )
