@@ -14,7 +14,7 @@ from hazelcast.config import BitmapIndexOptions, IndexConfig, IndexType, IndexUt
 from hazelcast.predicate import IterationType, PagingPredicate, Predicate
 from hazelcast.projection import Projection
 from hazelcast.protocol import method
-from hazelcast.proxy import check_not_none, task_id
+from hazelcast.proxy import check_not_none, task_id, to_millis
 
 __all__ = ["MapQueryMixin"]
 
@@ -37,6 +37,11 @@ _EXECUTE_ON_KEY = method("Map.executeOnKey")
 _EXECUTE_ON_KEYS = method("Map.executeOnKeys")
 _EXECUTE_ON_ALL_KEYS = method("Map.executeOnAllKeys")
 _EXECUTE_WITH_PREDICATE = method("Map.executeWithPredicate")
+_PUT_TRANSIENT = method("Map.putTransient")
+_PUT_TRANSIENT_WITH_MAX_IDLE = method("Map.putTransientWithMaxIdle")
+_LOAD_ALL = method("Map.loadAll")
+_LOAD_GIVEN_KEYS = method("Map.loadGivenKeys")
+_FLUSH = method("Map.flush")
 _ADD_INTERCEPTOR = method("Map.addInterceptor")
 _REMOVE_INTERCEPTOR = method("Map.removeInterceptor")
 
@@ -287,3 +292,41 @@ class MapQueryMixin:
             raise TypeError(f"registration_id must be a str, not {type(registration_id).__name__}")
         request = _REMOVE_INTERCEPTOR.encode_request(self.name, registration_id)
         return await self._invoke(request, _REMOVE_INTERCEPTOR.decode_response)  # type: ignore[no-any-return]
+
+    # -- MapStore --------------------------------------------------------------------------------------------------
+
+    async def put_transient(self, key: Any, value: Any, ttl: float | None = None, max_idle: float | None = None) -> None:
+        """Map ``key`` to ``value`` in memory only: the map's MapStore is not written.
+
+        ``ttl`` / ``max_idle`` are seconds (0 = forever; None = the map's configuration on the member).
+        """
+        check_not_none(key, "key")
+        check_not_none(value, "value")
+        key_data = self._to_data(key)
+        value_data = self._to_data(value)
+        if max_idle is None:
+            request = _PUT_TRANSIENT.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
+        else:
+            request = _PUT_TRANSIENT_WITH_MAX_IDLE.encode_request(
+                self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
+            )
+        await self._call(request, self._partition_of(key_data))
+
+    async def load_all(self, keys: Sequence[Any] | None = None, replace_existing_values: bool = True) -> None:
+        """Load entries from the map's MapStore: those of ``keys``, or all the store has.
+
+        ``replace_existing_values``: whether loaded values replace the ones in memory.
+        """
+        if keys:
+            key_list = []
+            for key in keys:
+                check_not_none(key, "key")
+                key_list.append(self._to_data(key))
+            request = _LOAD_GIVEN_KEYS.encode_request(self.name, key_list, replace_existing_values)
+        else:
+            request = _LOAD_ALL.encode_request(self.name, replace_existing_values)
+        await self._invoke(request)
+
+    async def flush(self) -> None:
+        """Write the map's pending write-behind changes to its MapStore now."""
+        await self._invoke(_FLUSH.encode_request(self.name))

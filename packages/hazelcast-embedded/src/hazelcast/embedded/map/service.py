@@ -18,6 +18,7 @@ from hazelcast.embedded.map.interception import INTERCEPTION_HANDLERS, forget_in
 from hazelcast.embedded.map.processing import PROCESSING_HANDLERS
 from hazelcast.embedded.map.query_handlers import QUERY_HANDLERS
 from hazelcast.embedded.map.records import NEVER, Record, RecordStore
+from hazelcast.embedded.map.store import forget_map_store, with_map_store
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask, StateKey
 
@@ -390,11 +391,13 @@ def _forget_map(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
     forget_indexes(cluster, service_name, name)
     if service_name == MAP_SERVICE_NAME:
         forget_interceptors(cluster, name)
+        forget_map_store(cluster, name)
 
 
 MAP_SERVICE = MemberServiceSpec(
     name="Map",
-    handlers={
+    # Every handler first lets the map's MapStore (if configured) load, and some write through it (store.py).
+    handlers=with_map_store({
         "Map.put": map_put,
         "Map.get": map_get,
         "Map.set": map_set,
@@ -432,7 +435,7 @@ MAP_SERVICE = MemberServiceSpec(
         **PROCESSING_HANDLERS,
         # Interceptors wrap get/put/set/remove/delete and the other puts (interception.py).
         **INTERCEPTION_HANDLERS,
-    },
+    }),
     object_service_names=(MAP_SERVICE_NAME,),
     destroy_object=_forget_map,
     periodic_tasks=(PeriodicTask("map.expiry", EXPIRY_SWEEP_INTERVAL_SECONDS, sweep_expired_entries),),
