@@ -191,16 +191,19 @@ def _instantiate(cluster: EmbeddedCluster, config: MapStoreConfig) -> Any:
     return factory()  # type: ignore[operator]
 
 
-_bound: weakref.WeakKeyDictionary[Any, dict[str, _BoundStore | None]] = weakref.WeakKeyDictionary()
+# Per cluster (by id, dropped when the cluster is collected): map name -> its store, None when it has none. A plain
+# dict, as every map request looks here first.
+_bound: dict[int, dict[str, _BoundStore | None]] = {}
 
 
 def _store_of(request: MemberRequest) -> _BoundStore | None:
     cluster = request.cluster
     params = request.params
     name = params if isinstance(params, str) else params.name
-    per_cluster = _bound.get(cluster)
+    per_cluster = _bound.get(id(cluster))
     if per_cluster is None:
-        per_cluster = _bound[cluster] = {}
+        per_cluster = _bound[id(cluster)] = {}
+        weakref.finalize(cluster, _bound.pop, id(cluster), None)
     if name in per_cluster:
         bound = per_cluster[name]
     else:
@@ -213,7 +216,7 @@ def _store_of(request: MemberRequest) -> _BoundStore | None:
 
 def forget_map_store(cluster: EmbeddedCluster, name: str) -> None:
     """The map was destroyed: write what is pending, and load again on its next use."""
-    bound = _bound.get(cluster, {}).pop(name, None)
+    bound = _bound.get(id(cluster), {}).pop(name, None)
     if bound is not None and bound.pending:
         bound.flush_pending()
 
