@@ -79,7 +79,6 @@ def select(
     stats.queries += 1
     indexed = False
     evaluated = 0
-    make_entry = context.entry
     matches = predicate.matches
     try:
         for partition_id, store in _service()._stores(request, name):
@@ -90,9 +89,9 @@ def select(
             else:
                 indexed = True
                 items = [(key, records[key]) for key in candidates if key in records]
+            evaluated += len(items)
             for key, record in items:
-                entry = make_entry(key, record.value)
-                evaluated += 1
+                entry = QueryableEntry(context, key, record.value)
                 if matches(entry):
                     yield partition_id, store, entry
     finally:

@@ -87,7 +87,7 @@ class PartitionIndex:
         self.by_key: dict[bytes, tuple[Any, ...]] = {}
         self.unindexed: set[bytes] = set()
         # Distinct values in sort_key order, rebuilt on the first range lookup after a new value came in.
-        self._sorted_values: tuple[list[tuple[int, Any]], list[Any]] | None = None
+        self._sorted_values: tuple[list[tuple[int, Any]], list[Any], bool] | None = None
 
     def _values_of(self, context: ExtractionContext, key: bytes, value: bytes) -> tuple[Any, ...] | None:
         entry = context.entry(key, value)
@@ -163,11 +163,14 @@ class PartitionIndex:
                 ((sort_key(value), value) for value in self.by_value if not isinstance(value, NonTerminalJsonValue)),
                 key=lambda item: item[0],
             )
-            self._sorted_values = ([pair[0] for pair in ordered_pairs], [pair[1] for pair in ordered_pairs])
-        keys_only, ordered = self._sorted_values
+            keys = [pair[0] for pair in ordered_pairs]
+            has_strings = bool(keys) and _type_start(keys, 3) < _type_end(keys, 3)
+            self._sorted_values = (keys, [pair[1] for pair in ordered_pairs], has_strings)
+        keys_only, ordered, has_strings = self._sorted_values
+        if not keys_only:
+            return set(self.unindexed)
         found = set(self.unindexed)
         by_value = self.by_value
-        has_strings = bool(keys_only) and _type_start(keys_only, 3) < _type_end(keys_only, 3)
         # Each interpretation of the bounds (as given, as numbers) selects a slice of the ordered values.
         for low_value, high_value in _bound_pairs(low, high, has_strings):
             start = 0
