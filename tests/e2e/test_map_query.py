@@ -284,3 +284,18 @@ async def test_bad_input_is_rejected_before_sending(people: Any) -> None:
 async def test_a_value_that_cannot_be_converted_fails_the_query(people: Any) -> None:
     with pytest.raises(HazelcastError):
         await people.key_set(p.greater("age", "not a number"))
+
+
+async def test_key_fields_and_indexes_on_them(cluster: EmbeddedCluster) -> None:
+    async with running_client(cluster) as client:
+        orders = await client.get_map("orders")
+        await orders.add_index(["__key.region"], IndexType.HASH)
+        await orders.put_all({
+            HazelcastJsonValue(json.dumps({"id": i, "region": ["eu", "us"][i % 2]})): i * 10 for i in range(10)
+        })
+        stats = query_statistics(cluster, "orders")
+        assert sorted(await orders.values(p.equal("__key.region", "eu"))) == [0, 20, 40, 60, 80]
+        assert stats.evaluated_entries == 5
+        assert sorted(await orders.values(p.and_(p.greater("__key.id", 6), p.greater("this", 0)))) == [70, 80, 90]
+        assert await orders.aggregate(agg.max_("__key.id")) == 9
+        assert sorted(await orders.project(proj.single_attribute("__key.id"), p.less("this", 30))) == [0, 1, 2]

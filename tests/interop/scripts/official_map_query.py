@@ -60,6 +60,8 @@ async def run(args: argparse.Namespace, checks: Checks) -> None:
     client = await HazelcastClient.create_and_start(cluster_members=args.members.split(","), cluster_name="dev")
     try:
         people = await client.get_map(args.map)
+        await people.add_index(attributes=["age"])
+        await people.add_index(attributes=["city.name"], index_type="HASH", name="by-city")
         await people.put_all({key: HazelcastJsonValue(json.dumps(value)) for key, value in PEOPLE.items()})
         expected_25 = sorted(k for k, v in PEOPLE.items() if v["age"] == 25)
         checks.equal("equal", sorted(await people.key_set(p.equal("age", 25))), expected_25)
@@ -83,6 +85,15 @@ async def run(args: argparse.Namespace, checks: Checks) -> None:
         third = await people.key_set(paging)
         checks.equal("paging sizes", [len(first), len(second), len(third)], [4, 2, 0])
         checks.equal("paging covers", sorted(first + second), sorted(k for k, v in PEOPLE.items() if v["age"] < 22))
+
+        entries_page = p.paging(p.greater_or_equal("age", 29), 2)
+        checks.equal("entry page", len(await people.entry_set(entries_page)), 2)
+        entries_page.next_page()
+        checks.equal("entry page 2", len(await people.entry_set(entries_page)), 1)
+        doomed = await client.get_map(args.map + "-doomed")
+        await doomed.put_all({i: i for i in range(10)})
+        await doomed.remove_all(p.sql("this >= 5"))
+        checks.equal("remove_all", sorted(await doomed.key_set()), [0, 1, 2, 3, 4])
 
         counters = await client.get_map(args.map + "-counters")
         await counters.put_all({"a": 1, "b": 2})
