@@ -299,3 +299,15 @@ async def test_key_fields_and_indexes_on_them(cluster: EmbeddedCluster) -> None:
         assert sorted(await orders.values(p.and_(p.greater("__key.id", 6), p.greater("this", 0)))) == [70, 80, 90]
         assert await orders.aggregate(agg.max_("__key.id")) == 9
         assert sorted(await orders.project(proj.single_attribute("__key.id"), p.less("this", 30))) == [0, 1, 2]
+
+
+async def test_a_new_cluster_forgets_the_indexes() -> None:
+    from hazelcast.embedded.map.indexing import index_definitions
+
+    async with EmbeddedCluster(member_count=1) as cluster:
+        async with running_client(cluster) as client:
+            items = await client.get_map("forgotten")
+            await items.add_index(["age"])
+            assert len(index_definitions(cluster, "forgotten")) == 1
+            await cluster.restart_member(cluster.members[0])
+            assert index_definitions(cluster, "forgotten") == ()

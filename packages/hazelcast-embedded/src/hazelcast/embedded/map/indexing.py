@@ -47,10 +47,13 @@ def attach_indexes(cluster: EmbeddedCluster, store: RecordStore) -> None:
         store.indexes = StoreIndexes(_context(cluster), definitions)
 
 
-def forget_indexes(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
-    """The map was destroyed: its indexes go with it."""
+def forget_indexes(cluster: EmbeddedCluster, service_name: str, name: str | None) -> None:
+    """The map ``name`` was destroyed (None: every map, as a new cluster forms): its indexes go with it."""
     if service_name == _MAP_SERVICE_NAME:
-        _definitions.get(cluster, {}).pop(name, None)
+        if name is None:
+            _definitions.pop(cluster, None)
+        else:
+            _definitions.get(cluster, {}).pop(name, None)
 
 
 def _definition(map_name: str, config: Any) -> IndexDefinition:

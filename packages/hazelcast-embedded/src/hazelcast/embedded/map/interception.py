@@ -61,9 +61,12 @@ def _original(name: str) -> Callable[[MemberRequest], Any]:
     return call
 
 
-def forget_interceptors(cluster: EmbeddedCluster, name: str) -> None:
-    """The map was destroyed: its interceptors go with it."""
-    _interceptors.get(cluster, {}).pop(name, None)
+def forget_interceptors(cluster: EmbeddedCluster, name: str | None) -> None:
+    """The map ``name`` was destroyed (None: every map, as a new cluster forms): its interceptors go with it."""
+    if name is None:
+        _interceptors.pop(cluster, None)
+    else:
+        _interceptors.get(cluster, {}).pop(name, None)
 
 
 def map_add_interceptor(request: MemberRequest) -> str:

@@ -386,12 +386,18 @@ def sweep_expired_entries(cluster: EmbeddedCluster) -> None:
                 _expire(cluster, partition_id, store, state_key, expired)  # type: ignore[arg-type]
 
 
-def _forget_map(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
-    """A destroyed map's indexes and interceptors go with it."""
+def _forget_map(cluster: EmbeddedCluster, service_name: str, name: str | None) -> None:
+    """A destroyed map's indexes, interceptors and store state go with it (name None: every map's)."""
     forget_indexes(cluster, service_name, name)
     if service_name == MAP_SERVICE_NAME:
         forget_interceptors(cluster, name)
         forget_map_store(cluster, name)
+
+
+def _member_joining(cluster: EmbeddedCluster, member: Any) -> None:
+    if not cluster.live_members:
+        # Every member had gone and this one forms a new cluster, without the old one's maps.
+        _forget_map(cluster, MAP_SERVICE_NAME, None)
 
 
 MAP_SERVICE = MemberServiceSpec(
@@ -438,5 +444,6 @@ MAP_SERVICE = MemberServiceSpec(
     }),
     object_service_names=(MAP_SERVICE_NAME,),
     destroy_object=_forget_map,
+    member_joining=_member_joining,
     periodic_tasks=(PeriodicTask("map.expiry", EXPIRY_SWEEP_INTERVAL_SECONDS, sweep_expired_entries),),
 )

@@ -214,11 +214,14 @@ def _store_of(request: MemberRequest) -> _BoundStore | None:
     return bound
 
 
-def forget_map_store(cluster: EmbeddedCluster, name: str) -> None:
-    """The map was destroyed: write what is pending, and load again on its next use."""
-    bound = _bound.get(id(cluster), {}).pop(name, None)
-    if bound is not None and bound.pending:
-        bound.flush_pending()
+def forget_map_store(cluster: EmbeddedCluster, name: str | None) -> None:
+    """The map ``name`` was destroyed (None: every map, as a new cluster forms): write what is pending, and load
+    again on the map's next use."""
+    per_cluster = _bound.get(id(cluster), {})
+    for map_name in list(per_cluster) if name is None else [name]:
+        bound = per_cluster.pop(map_name, None)
+        if bound is not None and bound.pending:
+            bound.flush_pending()
 
 
 def _current(request: MemberRequest, key: bytes) -> bytes | None:
