@@ -90,7 +90,9 @@ class RecordStore:
         #: Whether any entry has ever had an expiration time (lets the sweep skip stores that never expire).
         self.may_expire = bool(self.default_ttl or self.default_max_idle)
         #: The map's indexes over these entries (:class:`~hazelcast.embedded.query.indexes.StoreIndexes`), or None.
-        #: Every mutation of ``records`` goes through this class and is reported to them (see "index seam" below).
+        #: The index seam: every method here that changes ``records`` reports the change to them, so code outside
+        #: this class changes entries only through these methods (``put``, ``update_value``, ``set_record``,
+        #: ``remove``, ``remove_keys``, ``clear``).
         self.indexes: Any = None
 
     # -- PartitionState -------------------------------------------------------------------------------------------
