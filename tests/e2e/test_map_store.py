@@ -174,3 +174,19 @@ async def test_bad_store_configuration_is_refused() -> None:
             stored = await client.get_map("m")
             with pytest.raises(HazelcastError):
                 await asyncio.wait_for(stored.get("a"), 10)
+
+
+async def test_put_transient_with_ttl_and_max_idle(client: Any) -> None:
+    stored = await client.get_map("through-ttl")
+    await stored.put_transient("short", 1, ttl=0.2)
+    await stored.put_transient("idle", 2, ttl=0, max_idle=0.2)
+    await stored.put_transient("forever", 3, ttl=0)
+    assert sorted(await stored.key_set(p.greater("this", 0))) == ["a", "b", "forever", "idle", "short"]
+
+    async def expired() -> bool:
+        return sorted(await stored.key_set()) == ["a", "b", "forever"]
+
+    await wait_until(expired, timeout=5, what="the transient entries with a ttl or max idle expire")
+    assert "short" not in DictStore.data and "forever" not in DictStore.data
+    with pytest.raises(ValueError):
+        await stored.put_transient(None, 1)
