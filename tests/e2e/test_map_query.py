@@ -311,3 +311,11 @@ async def test_a_new_cluster_forgets_the_indexes() -> None:
             assert len(index_definitions(cluster, "forgotten")) == 1
             await cluster.restart_member(cluster.members[0])
             assert index_definitions(cluster, "forgotten") == ()
+
+
+async def test_paging_json_values_sorts_by_key(people: Any) -> None:
+    page = p.paging(p.true(), 3)
+    assert [key for key, _ in await people.entry_set(page)] == ["alice", "bob", "carol"]
+    page.next_page()
+    assert [key for key, _ in await people.entry_set(page)] == ["dave"]
+    assert await people.key_set(p.paging(p.greater("age", 26), 5)) == ["alice", "carol"]

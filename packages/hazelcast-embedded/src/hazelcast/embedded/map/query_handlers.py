@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hazelcast.core import HazelcastJsonValue
 from hazelcast.embedded.map.records import RecordStore
 from hazelcast.embedded.query.aggregation import result_data
 from hazelcast.embedded.query.compare import sort_key
@@ -38,6 +39,7 @@ __all__ = ["QUERY_HANDLERS", "QueryStatistics", "query_statistics", "select"]
 _ITERATE_KEYS = 0
 _ITERATE_VALUES = 1
 
+_NOT_COMPARABLE = (GenericRecord, OpaqueValue, NonTerminalJsonValue, HazelcastJsonValue)
 _AnchorDataListHolder = namedtuple("_AnchorDataListHolder", ["anchor_page_list", "anchor_data_list"])
 
 
@@ -126,10 +128,11 @@ def map_entries_with_predicate(request: MemberRequest) -> list[tuple[bytes, byte
 def _natural_key(entry: QueryableEntry, iteration_type: int) -> tuple[Any, bytes]:
     if iteration_type != _ITERATE_KEYS:
         value = entry.value
-        if not isinstance(value, (GenericRecord, OpaqueValue, NonTerminalJsonValue)):
+        # As on a Java member, values that are not comparable (records, JSON, unreadable objects) sort by key.
+        if not isinstance(value, _NOT_COMPARABLE):
             return (sort_key(value), entry.key_data)
     key = entry.key
-    if isinstance(key, (GenericRecord, OpaqueValue)):
+    if isinstance(key, _NOT_COMPARABLE):
         return ((9, b""), entry.key_data)
     return (sort_key(key), entry.key_data)
 
