@@ -1,7 +1,7 @@
 """The official hazelcast-python-client 5.7.0 queries the embedded member, and both clients query what the other wrote.
 
 ``scripts/official_map_query.py`` runs predicates (SQL too), aggregations, projections, paging and an
-IdentifiedDataSerializable entry processor that the member runs through a registered server class. Our client
+IdentifiedDataSerializable entry processor and an interceptor that the member runs through registered server classes. Our client
 then queries, aggregates and projects the entries the official client wrote; the official client did the same on
 entries ours wrote.
 """
@@ -54,10 +54,29 @@ class Adder(IdentifiedDataSerializable):
         return previous
 
 
+class Upper(IdentifiedDataSerializable):
+    """The member's implementation of the script's interceptor (factory 1977, class 2)."""
+
+    def write_data(self, out: Any) -> None:
+        """No fields."""
+
+    def read_data(self, inp: Any) -> None:
+        """No fields."""
+
+    def get_factory_id(self) -> int:
+        return 1977
+
+    def get_class_id(self) -> int:
+        return 2
+
+    def intercept_put(self, old_value: Any, new_value: Any) -> Any:
+        return new_value.upper() if isinstance(new_value, str) else None
+
+
 class _AdderPlugin:
     @hookimpl
     def hazelcast_embedded_server_classes(self) -> tuple[ServerClass, ...]:
-        return (ServerClass(1977, 1, Adder),)
+        return (ServerClass(1977, 1, Adder), ServerClass(1977, 2, Upper))
 
 
 @pytest.mark.parametrize("member_count", [1, 3])

@@ -6,7 +6,8 @@ Run by the interpreter of the official hazelcast-python-client venv::
 
 It fills map ``--map`` with JSON people (read back later by our client through the member), checks its queries on
 it, and checks queries on ``--ours-map``, which our client filled before. The entry processor (factory 1977, class 1:
-add an int to the value) must be registered on the member. Prints one JSON line: ``{"ok": true, "checks": N}`` or
+add an int to the value) and the interceptor (class 2: upper-case puts) must be registered on the member.
+Prints one JSON line: ``{"ok": true, "checks": N}`` or
 ``{"ok": false, "failed": ..., "detail": ...}``; exits 0 only when every check passed.
 """
 
@@ -44,6 +45,22 @@ class Adder(IdentifiedDataSerializable):
 
     def get_class_id(self) -> int:
         return 1
+
+
+class Upper(IdentifiedDataSerializable):
+    """An interceptor the member runs (factory 1977, class 2): strings are stored upper-cased."""
+
+    def write_data(self, out: Any) -> None:
+        pass
+
+    def read_data(self, inp: Any) -> None:
+        pass
+
+    def get_factory_id(self) -> int:
+        return 1977
+
+    def get_class_id(self) -> int:
+        return 2
 
 
 class Checks:
@@ -102,6 +119,14 @@ async def run(args: argparse.Namespace, checks: Checks) -> None:
         results = await counters.execute_on_entries(Adder(1), p.equal("__key", "b"))
         checks.equal("execute_on_entries", [(k, v) for k, v in results], [("b", 2)])
         checks.equal("entries after", sorted(await counters.entry_set()), [("a", 11), ("b", 3)])
+
+        words = await client.get_map(args.map + "-words")
+        registration = await words.add_interceptor(Upper())
+        await words.put("w", "quiet")
+        checks.equal("intercepted", await words.get("w"), "QUIET")
+        checks.equal("remove_interceptor", await words.remove_interceptor(registration), True)
+        await words.put("w", "quiet")
+        checks.equal("not intercepted", await words.get("w"), "quiet")
 
         ours = await client.get_map(args.ours_map)
         checks.equal("ours equal", sorted(await ours.key_set(p.greater_or_equal("score", 8))), [8, 9])
