@@ -138,7 +138,8 @@ async def test_processed_entries_survive_the_loss_of_their_owner() -> None:
             await counters.execute_on_entries(Adder(1000), p.less("this", 10))
             await counters.execute_on_key("c15", Remover())
             await cluster.kill_member(cluster.live_members[0])
-            assert sorted(await counters.values()) == sorted([i + 1000 for i in range(10)] + [*range(10, 15), *range(16, 20)])
+            expected = [i + 1000 for i in range(10)] + [*range(10, 15), *range(16, 20)]
+            assert sorted(await counters.values()) == sorted(expected)
 
 
 async def test_user_predicate_and_comparator(counters: Any) -> None:
