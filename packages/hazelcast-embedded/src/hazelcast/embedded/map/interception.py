@@ -35,7 +35,7 @@ from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
 
-__all__ = ["INTERCEPTION_HANDLERS", "forget_interceptors"]
+__all__ = ["forget_interceptors", "with_interceptors"]
 
 _METHODS = ("intercept_get", "after_get", "intercept_put", "after_put", "intercept_remove", "after_remove")
 _interceptors: weakref.WeakKeyDictionary[Any, dict[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
@@ -47,18 +47,6 @@ def _service() -> Any:
     from hazelcast.embedded.map import service
 
     return service
-
-
-def _original(name: str) -> Callable[[MemberRequest], Any]:
-    """The map service's own handler ``name``, looked up on first use (the service module imports this one)."""
-    cache: list[Callable[[MemberRequest], Any]] = []
-
-    def call(request: MemberRequest) -> Any:
-        if not cache:
-            cache.append(getattr(_service(), name))
-        return cache[0](request)
-
-    return call
 
 
 def forget_interceptors(cluster: EmbeddedCluster, name: str | None) -> None:
@@ -118,9 +106,7 @@ def _call_each(chain: list[Any], method: str, *args: Any) -> None:
             hook(*args)
 
 
-def _intercepted_get(name: str) -> Callable[[MemberRequest], Any]:
-    original = _original(name)
-
+def _intercepted_get(original: Callable[[MemberRequest], Any]) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         result = original(request)
         chain = _chain(request)
@@ -140,9 +126,7 @@ def _intercepted_get(name: str) -> Callable[[MemberRequest], Any]:
     return handler
 
 
-def _intercepted_put(name: str) -> Callable[[MemberRequest], Any]:
-    original = _original(name)
-
+def _intercepted_put(original: Callable[[MemberRequest], Any]) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         chain = _chain(request)
         if not chain:
@@ -166,9 +150,9 @@ def _intercepted_put(name: str) -> Callable[[MemberRequest], Any]:
     return handler
 
 
-def _intercepted_remove(name: str, returns_value: bool) -> Callable[[MemberRequest], Any]:
-    original = _original(name)
-
+def _intercepted_remove(
+    original: Callable[[MemberRequest], Any], returns_value: bool
+) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         chain = _chain(request)
         if not chain:
@@ -193,17 +177,24 @@ def _intercepted_remove(name: str, returns_value: bool) -> Callable[[MemberReque
     return handler
 
 
-INTERCEPTION_HANDLERS = {
-    "Map.addInterceptor": map_add_interceptor,
-    "Map.removeInterceptor": map_remove_interceptor,
-    "Map.get": _intercepted_get("map_get"),
-    "Map.put": _intercepted_put("map_put"),
-    "Map.putWithMaxIdle": _intercepted_put("map_put_with_max_idle"),
-    "Map.set": _intercepted_put("map_set"),
-    "Map.setWithMaxIdle": _intercepted_put("map_set_with_max_idle"),
-    "Map.putTransient": _intercepted_put("map_set"),
-    "Map.putTransientWithMaxIdle": _intercepted_put("map_set_with_max_idle"),
-    "Map.tryPut": _intercepted_put("map_try_put"),
-    "Map.remove": _intercepted_remove("map_remove", True),
-    "Map.delete": _intercepted_remove("map_delete", False),
+_WRAPPERS: dict[str, Callable[[Callable[[MemberRequest], Any]], Callable[[MemberRequest], Any]]] = {
+    "Map.get": _intercepted_get,
+    "Map.put": _intercepted_put,
+    "Map.putWithMaxIdle": _intercepted_put,
+    "Map.set": _intercepted_put,
+    "Map.setWithMaxIdle": _intercepted_put,
+    "Map.putTransient": _intercepted_put,
+    "Map.putTransientWithMaxIdle": _intercepted_put,
+    "Map.tryPut": _intercepted_put,
+    "Map.remove": lambda original: _intercepted_remove(original, True),
+    "Map.delete": lambda original: _intercepted_remove(original, False),
 }
+
+
+def with_interceptors(handlers: dict[str, Callable[[MemberRequest], Any]]) -> dict[str, Callable[[MemberRequest], Any]]:
+    """The map service's handlers with ``Map.addInterceptor``/``removeInterceptor`` added and the intercepted
+    operations (gets, puts, removals) wrapped so that the map's interceptors run around them."""
+    wrapped = {name: _WRAPPERS[name](handler) if name in _WRAPPERS else handler for name, handler in handlers.items()}
+    wrapped["Map.addInterceptor"] = map_add_interceptor
+    wrapped["Map.removeInterceptor"] = map_remove_interceptor
+    return wrapped

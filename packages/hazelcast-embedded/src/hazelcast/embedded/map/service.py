@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hazelcast.core import SimpleEntryView
 from hazelcast.embedded.map.indexing import attach_indexes, forget_indexes, map_add_index
-from hazelcast.embedded.map.interception import INTERCEPTION_HANDLERS, forget_interceptors
+from hazelcast.embedded.map.interception import forget_interceptors, with_interceptors
 from hazelcast.embedded.map.processing import PROCESSING_HANDLERS
 from hazelcast.embedded.map.query_handlers import QUERY_HANDLERS
 from hazelcast.embedded.map.records import NEVER, Record, RecordStore
@@ -402,8 +402,9 @@ def _member_joining(cluster: EmbeddedCluster, member: Any) -> None:
 
 MAP_SERVICE = MemberServiceSpec(
     name="Map",
-    # Every handler first lets the map's MapStore (if configured) load, and some write through it (store.py).
-    handlers=with_map_store({
+    # Every handler first lets the map's MapStore (if configured) load, and some write through it (store.py); the
+    # map's interceptors run around gets, puts and removals (interception.py).
+    handlers=with_map_store(with_interceptors({
         "Map.put": map_put,
         "Map.get": map_get,
         "Map.set": map_set,
@@ -439,9 +440,7 @@ MAP_SERVICE = MemberServiceSpec(
         "Map.addIndex": map_add_index,
         **QUERY_HANDLERS,
         **PROCESSING_HANDLERS,
-        # Interceptors wrap get/put/set/remove/delete and the other puts (interception.py).
-        **INTERCEPTION_HANDLERS,
-    }),
+    })),
     object_service_names=(MAP_SERVICE_NAME,),
     destroy_object=_forget_map,
     member_joining=_member_joining,
