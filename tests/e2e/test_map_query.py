@@ -319,3 +319,19 @@ async def test_paging_json_values_sorts_by_key(people: Any) -> None:
     page.next_page()
     assert [key for key, _ in await people.entry_set(page)] == ["dave"]
     assert await people.key_set(p.paging(p.greater("age", 26), 5)) == ["alice", "carol"]
+
+
+async def test_composite_index_is_used_for_equalities_on_all_its_attributes(cluster: EmbeddedCluster) -> None:
+    async with running_client(cluster) as client:
+        items = await client.get_map("composite")
+        await items.add_index(["kind", "size"], IndexType.HASH)
+        await items.put_all(
+            {i: HazelcastJsonValue(json.dumps({"kind": f"k{i % 4}", "size": i % 5})) for i in range(200)}
+        )
+        stats = query_statistics(cluster, "composite")
+        assert sorted(await items.key_set(p.and_(p.equal("kind", "k1"), p.equal("size", 3)))) == [
+            i for i in range(200) if i % 4 == 1 and i % 5 == 3
+        ]
+        assert stats.evaluated_entries == 10
+        assert len(await items.key_set(p.sql("kind = 'k2' AND size = 4"))) == 10
+        assert stats.evaluated_entries == 20

@@ -215,3 +215,13 @@ def test_user_predicates_take_part() -> None:
 
     assert AndPredicate([Short(), EqualPredicate("this", "ab")]).matches(entry("ab"))
     assert not Short().matches(entry("abc"))
+
+
+def test_composite_index_answers_an_and_of_equalities() -> None:
+    indexes = StoreIndexes(CONTEXT, (IndexDefinition("by-age-city", SORTED, ("age", "city")),))
+    for i in range(12):
+        value = HazelcastJsonValue(json.dumps({"age": i % 3, "city": ["Oslo", "Rome"][i % 2]}))
+        indexes.put(SERVICE.to_data(i), SERVICE.to_data(value))
+    both = AndPredicate([EqualPredicate("city", "Rome"), EqualPredicate("age", "1"), GreaterLessPredicate("x", 0)])
+    assert both.index_candidates(indexes) == {SERVICE.to_data(i) for i in (1, 7)}
+    assert AndPredicate([EqualPredicate("age", 1)]).index_candidates(indexes) is None

@@ -8,8 +8,7 @@ current values (an expired entry leaves it when the store removes it).
 * ``HASH`` and ``BITMAP`` indexes map each attribute value to the keys of the entries that have it: they answer
   equality and ``in`` predicates. (A bitmap index behaves as a hash index here; its options are accepted.)
 * ``SORTED`` indexes also keep their distinct values in order, answering ranges (``<``, ``>=``, ``between``...).
-* A composite index (several attributes) is maintained and exposed under its attribute list, but predicates, which
-  name one attribute, use single-attribute indexes only.
+* A composite index (several attributes) answers an ``and`` of equalities on all its attributes.
 
 An attribute with an ``[any]`` path puts an entry under each value it reads. An entry whose attribute cannot be read
 (a value of another shape, an unknown class) is kept aside as *unindexed*: every lookup returns it too, and the
@@ -20,6 +19,7 @@ return more keys than match, never fewer; the caller evaluates the predicate on 
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,6 +142,19 @@ class PartitionIndex:
         found = set(self.unindexed)
         by_value = self.by_value
         for candidate in _lookup_values(value):
+            try:
+                keys = by_value.get(candidate)
+            except TypeError:
+                continue
+            if keys:
+                found |= keys
+        return found
+
+    def composite_keys(self, values: list[Any]) -> set[bytes]:
+        """Keys whose attributes (of a composite index) may equal ``values``, in the index's attribute order."""
+        found = set(self.unindexed)
+        by_value = self.by_value
+        for candidate in itertools.product(*(_lookup_values(value) for value in values)):
             try:
                 keys = by_value.get(candidate)
             except TypeError:
@@ -276,6 +289,10 @@ class StoreIndexes:
     def for_attribute(self, attribute: str) -> PartitionIndex | None:
         """The index that answers predicates on ``attribute``, or None."""
         return self._by_attribute.get(attribute)
+
+    def composites(self) -> list[PartitionIndex]:
+        """The indexes over several attributes."""
+        return [index for index in self.indexes.values() if len(index.paths) > 1]
 
     # -- mutations, reported by the record store ---------------------------------------------------------------------
 

@@ -304,8 +304,22 @@ class AndPredicate(Predicate):
         return all(predicate.matches(entry) for predicate in self.predicates)
 
     def index_candidates(self, indexes: StoreIndexes) -> set[bytes] | None:
-        # The smallest candidate set of the children that can use an index; the others are checked by matches().
+        # The smallest candidate set of the children (or of a composite index covering several equalities) that can
+        # use an index; the other conditions are checked by matches().
         best: set[bytes] | None = None
+        composites = indexes.composites()
+        if composites:
+            equalities = {
+                predicate.path.text: predicate.value
+                for predicate in self.predicates
+                if type(predicate) is EqualPredicate
+            }
+            for index in composites:
+                attributes = index.definition.attributes
+                if all(attribute in equalities for attribute in attributes):
+                    keys = index.composite_keys([equalities[attribute] for attribute in attributes])
+                    if best is None or len(keys) < len(best):
+                        best = keys
         for predicate in self.predicates:
             keys = predicate.index_candidates(indexes)
             if keys is not None and (best is None or len(keys) < len(best)):
