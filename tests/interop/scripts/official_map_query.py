@@ -79,6 +79,10 @@ async def run(args: argparse.Namespace, checks: Checks) -> None:
         people = await client.get_map(args.map)
         await people.add_index(attributes=["age"])
         await people.add_index(attributes=["city.name"], index_type="HASH", name="by-city")
+        await people.add_index(
+            attributes=["name"], index_type="BITMAP",
+            bitmap_index_options={"unique_key": "__key", "unique_key_transformation": "RAW"},
+        )
         await people.put_all({key: HazelcastJsonValue(json.dumps(value)) for key, value in PEOPLE.items()})
         expected_25 = sorted(k for k, v in PEOPLE.items() if v["age"] == 25)
         checks.equal("equal", sorted(await people.key_set(p.equal("age", 25))), expected_25)
