@@ -86,3 +86,16 @@ def test_objects_serialize() -> None:
     service = SerializationService(Config())
     for obj in (p.paging(p.in_("a", 1, "b"), 3), agg.min_by("a"), proj.multi_attribute("a", "b"), p.sql("x")):
         assert service.to_data(obj)
+
+
+def test_user_predicates_compare_by_their_attributes() -> None:
+    class ByAge(p.Predicate):
+        def __init__(self, age: int) -> None:
+            self.age = age
+
+        def write_data(self, object_data_output: object) -> None:
+            """Not sent in this test."""
+
+    assert ByAge(3) == ByAge(3)
+    assert ByAge(3) != ByAge(4)
+    assert len({ByAge(3), ByAge(3), ByAge(4)}) == 2

@@ -104,10 +104,16 @@ class Predicate(IdentifiedDataSerializable):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, slot) == getattr(other, slot) for slot in self._fields())
+        return self._state() == other._state()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self), *(repr(getattr(self, slot)) for slot in self._fields())))
+        return hash((type(self), repr(self._state())))
+
+    def _state(self) -> tuple[Any, ...]:
+        # Slots of the built-in predicates, plus the attributes of a user's subclass that has a __dict__.
+        own = tuple(getattr(self, slot) for slot in self._fields())
+        extra = getattr(self, "__dict__", None)
+        return own + (tuple(sorted(extra.items(), key=lambda item: item[0])),) if extra else own
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{slot}={getattr(self, slot)!r}" for slot in self._fields())
