@@ -1,8 +1,10 @@
 """Map queries on the embedded member: indexed equality and range queries, and a scan without an index.
 
 Starts one embedded member in its own process (``python -m hazelcast.embedded``), fills two maps with ``--entries``
-JSON values through our client (one with indexes, one without), and prints the median round trip of each query and,
-for the scan, the entries the member evaluates per second (every entry of the map, per round trip)::
+JSON values through our client (one with indexes, one without), then runs ``query_bench_client.py`` with our client
+and with the official 5.7.0 one (its own venv), each in its own process. Prints the median round trip of each query
+and the client CPU per query for both, and for the scan the entries the member evaluates per second (every entry of
+the map, per round trip)::
 
     uv run --all-packages python benchmarks/query_bench.py [--entries 100000] [--repeat 20]
 
@@ -15,26 +17,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
+import pathlib
 import subprocess
 import sys
-import time
 from typing import Any
 
-from hazelcast import predicate as p
 from hazelcast.asyncio import HazelcastClient
 from hazelcast.config import IndexType
 from hazelcast.core import HazelcastJsonValue
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-async def timed(repeat: int, call: Any) -> tuple[float, Any]:
-    durations = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = await call()
-        durations.append(time.perf_counter() - start)
-    return statistics.median(durations), result
+from tests.interop.official_env import official_python  # noqa: E402
+
+CLIENT_SCRIPT = ROOT / "benchmarks" / "query_bench_client.py"
+
+
+def run_client(python: str, address: str, repeat: int) -> dict[str, Any]:
+    completed = subprocess.run(
+        [python, str(CLIENT_SCRIPT), "--members", address, "--repeat", str(repeat)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"{python} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def start_member() -> tuple[subprocess.Popen[str], str]:
@@ -66,25 +73,18 @@ async def main(entries: int, repeat: int) -> None:
                     batch = {}
             if batch:
                 await asyncio.gather(indexed.put_all(batch), plain.put_all(batch))
-            print(f"{entries} entries of JSON values, one member")
-
-            for label, predicate in (
-                ("indexed equality (sorted index, 100 matches)", p.equal("age", 500)),
-                ("indexed equality (hash index, 20 matches)", p.equal("city", "city42")),
-                ("indexed range (sorted index, 300 matches)", p.between("age", 10, 12)),
-            ):
-                seconds, result = await timed(repeat, lambda predicate=predicate: indexed.key_set(predicate))
-                print(f"{label}: {seconds * 1000:.2f} ms round trip (median of {repeat}), {len(result)} keys")
-
-            scan_repeat = max(1, repeat // 5)
-            seconds, result = await timed(scan_repeat, lambda: plain.key_set(p.equal("age", 500)))
-            evaluated = entries
-            print(
-                f"scan without index: {seconds * 1000:.1f} ms for {evaluated:.0f} entries, "
-                f"{evaluated / seconds:,.0f} entries/s ({len(result)} matches)"
-            )
+            print(f"{entries} entries of JSON values, one member; median round trip per query (client CPU per query)")
         finally:
             await client.shutdown()
+        reports = {label: run_client(python, address, repeat) for label, python in (
+            ("ours", sys.executable), ("official 5.7.0", str(official_python())),
+        )}
+        print(f"{'query':<24} | {'ours':>20} | {'official 5.7.0':>20}")
+        for query in reports["ours"]:
+            cells = [f"{r[query]['ms']:7.2f} ms ({r[query]['cpu_ms']:6.2f} ms)" for r in reports.values()]
+            print(f"{query:<24} | {cells[0]:>20} | {cells[1]:>20}   [{reports['ours'][query]['results']} keys]")
+        scan_ms = min(r["scan, no index"]["ms"] for r in reports.values())
+        print(f"scan without an index: the member evaluates {entries / (scan_ms / 1000):,.0f} entries/s")
     finally:
         member.terminate()
         member.wait(timeout=10)

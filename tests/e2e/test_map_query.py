@@ -205,26 +205,31 @@ async def test_indexed_queries_evaluate_only_matching_entries(cluster: EmbeddedC
         await items.add_index(["age"], index_type)
         await items.put_all({i: HazelcastJsonValue(json.dumps({"age": i % 50})) for i in range(500)})
         stats = query_statistics(cluster, "indexed")
-        before = stats.evaluated_entries
         assert len(await items.key_set(p.equal("age", 7))) == 10
-        assert stats.evaluated_entries - before == 10
-        assert stats.indexed_queries == 1
+        # The index named the 10 matching entries; its lookup is exact, so none needed evaluating.
+        assert (stats.visited_entries, stats.evaluated_entries, stats.indexed_queries) == (10, 0, 1)
         # Index kept up to date by writes and removals.
         await items.put(7, HazelcastJsonValue('{"age": 1000}'))
         await items.remove(57)
         assert sorted(await items.key_set(p.equal("age", 7))) == [107, 157, 207, 257, 307, 357, 407, 457]
         assert await items.key_set(p.equal("age", 1000)) == [7]
         if index_type == IndexType.SORTED:
-            before = stats.evaluated_entries
+            before = stats.visited_entries
             assert sorted(await items.key_set(p.between("age", 48, 100))) == [
                 i for i in range(500) if i % 50 >= 48
             ]
             assert sorted(await items.key_set(p.sql("age > 48"))) == [7] + [i for i in range(500) if i % 50 == 49]
-            assert stats.evaluated_entries - before == 20 + 11
-        # Without an index the same query visits every entry.
-        before = stats.evaluated_entries
+            assert stats.visited_entries - before == 20 + 11
+            assert stats.evaluated_entries == 0
+        # A condition the index cannot answer is evaluated on the entries the index named.
+        before = stats.visited_entries
+        assert sorted(await items.key_set(p.and_(p.equal("age", 7), p.less("__key", 200)))) == [107, 157]
+        assert (stats.visited_entries - before, stats.evaluated_entries) == (8, 8)
+        # Without an index the query visits and evaluates every entry.
+        before = stats.visited_entries
         assert len(await items.key_set(p.equal("__key", 3))) == 1
-        assert stats.evaluated_entries - before == 499
+        assert stats.visited_entries - before == 499
+        assert stats.evaluated_entries == 8 + 499
 
 
 async def test_index_added_after_the_entries_and_survives_clear(cluster: EmbeddedCluster) -> None:
@@ -235,7 +240,7 @@ async def test_index_added_after_the_entries_and_survives_clear(cluster: Embedde
         await items.add_index(["name"], IndexType.HASH, name="by-name")
         stats = query_statistics(cluster, "late-index")
         assert len(await items.values(p.equal("name", "n1"))) == 10
-        assert stats.evaluated_entries == 10
+        assert (stats.visited_entries, stats.evaluated_entries) == (10, 0)
         await items.clear()
         assert await items.values(p.equal("name", "n1")) == []
         await items.put(1, HazelcastJsonValue('{"name": "n1"}'))
@@ -295,7 +300,7 @@ async def test_key_fields_and_indexes_on_them(cluster: EmbeddedCluster) -> None:
         })
         stats = query_statistics(cluster, "orders")
         assert sorted(await orders.values(p.equal("__key.region", "eu"))) == [0, 20, 40, 60, 80]
-        assert stats.evaluated_entries == 5
+        assert (stats.visited_entries, stats.evaluated_entries) == (5, 0)
         assert sorted(await orders.values(p.and_(p.greater("__key.id", 6), p.greater("this", 0)))) == [70, 80, 90]
         assert await orders.aggregate(agg.max_("__key.id")) == 9
         assert sorted(await orders.project(proj.single_attribute("__key.id"), p.less("this", 30))) == [0, 1, 2]

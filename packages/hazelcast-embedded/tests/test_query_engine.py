@@ -150,6 +150,10 @@ def test_index_lookups(index_type: int) -> None:
     odd = SERVICE.to_data("odd")
     three = {SERVICE.to_data(i) for i in range(20) if i % 5 == 3}
     assert EqualPredicate("age", 3).index_candidates(indexes) == three | {odd}
+    # Only the value the index could not read needs evaluating.
+    assert EqualPredicate("age", 3).index_lookup(indexes) == (three | {odd}, {odd})
+    assert OrPredicate([EqualPredicate("age", 3), InPredicate("age", [4])]).index_lookup(indexes)[1] == {odd}
+    assert AndPredicate([EqualPredicate("age", 3), EqualPredicate("age", 3)]).index_lookup(indexes)[1] == three | {odd}
     assert EqualPredicate("age", "3").index_candidates(indexes) == three | {odd}
     assert InPredicate("age", [3, 99]).index_candidates(indexes) == three | {odd}
     assert NotEqualPredicate("age", 3).index_candidates(indexes) is None

@@ -12,9 +12,12 @@ The API other member services use::
     predicate = compile_predicate(cluster, predicate_data)   # or a Predicate built here
     predicate.matches(entry)                                 # entry: QueryableEntry
     predicate.index_candidates(indexes)                      # keys that may match, from indexes; None = scan
+    predicate.index_lookup(indexes)                          # (candidates, unsure) or None
 
 ``index_candidates`` never misses an entry that matches: when it returns keys, the caller evaluates ``matches`` on
-those only (see :mod:`hazelcast.embedded.query.indexes`). Comparison rules are in
+those only (see :mod:`hazelcast.embedded.query.indexes`). ``index_lookup`` also tells which candidates need no
+evaluation: an equality, ``in`` or range lookup in an index finds exactly the matching entries, except those the
+index could not read (its *unindexed* keys). Comparison rules are in
 :mod:`hazelcast.embedded.query.compare`.
 """
 
@@ -75,6 +78,12 @@ class Predicate(IdentifiedDataSerializable):
         """Keys of the entries that may match, found in ``indexes``; None when the indexes cannot tell."""
         return None
 
+    def index_lookup(self, indexes: StoreIndexes) -> tuple[set[bytes], set[bytes]] | None:
+        """``(candidates, unsure)``: the keys that may match and, among them, those ``matches`` must still check
+        (the others match for certain); None when the indexes cannot tell."""
+        candidates = self.index_candidates(indexes)
+        return None if candidates is None else (candidates, candidates)
+
     def get_factory_id(self) -> int:
         return PREDICATE_FACTORY_ID
 
@@ -90,6 +99,18 @@ class _AttributePredicate(Predicate):
 
     attribute = ""
     path: AttributePath
+    #: Whether index lookups of this predicate select exactly the matching entries (besides the unindexed ones):
+    #: lookups convert values as comparisons do, so an indexed value found by a lookup satisfies the predicate.
+    EXACT_LOOKUP = False
+
+    def index_lookup(self, indexes: StoreIndexes) -> tuple[set[bytes], set[bytes]] | None:
+        candidates = self.index_candidates(indexes)
+        if candidates is None:
+            return None
+        if not self.EXACT_LOOKUP:
+            return candidates, candidates
+        index = indexes.for_attribute(self.path.text)
+        return candidates, set(index.unindexed) if index is not None else candidates
 
     def _set_attribute(self, attribute: str | None) -> None:
         if not attribute:
@@ -110,6 +131,7 @@ class _AttributePredicate(Predicate):
 
 class EqualPredicate(_AttributePredicate):
     CLASS_ID = 3
+    EXACT_LOOKUP = True
 
     def __init__(self, attribute: str = "", value: Any = None) -> None:
         self.value = value
@@ -130,6 +152,7 @@ class EqualPredicate(_AttributePredicate):
 
 class NotEqualPredicate(EqualPredicate):
     CLASS_ID = 9
+    EXACT_LOOKUP = False
 
     def matches(self, entry: QueryableEntry) -> bool:
         return not EqualPredicate.matches(self, entry)
@@ -140,6 +163,7 @@ class NotEqualPredicate(EqualPredicate):
 
 class GreaterLessPredicate(_AttributePredicate):
     CLASS_ID = 4
+    EXACT_LOOKUP = True
 
     def __init__(self, attribute: str = "", value: Any = None, is_equal: bool = False, is_less: bool = False) -> None:
         self.value = value
@@ -174,6 +198,7 @@ class GreaterLessPredicate(_AttributePredicate):
 
 class BetweenPredicate(_AttributePredicate):
     CLASS_ID = 2
+    EXACT_LOOKUP = True
 
     def __init__(self, attribute: str = "", from_: Any = None, to: Any = None) -> None:
         self.from_ = from_
@@ -198,6 +223,7 @@ class BetweenPredicate(_AttributePredicate):
 
 class InPredicate(_AttributePredicate):
     CLASS_ID = 7
+    EXACT_LOOKUP = True
 
     def __init__(self, attribute: str = "", values: Iterable[Any] = ()) -> None:
         self.values = list(values)
@@ -303,6 +329,11 @@ class AndPredicate(Predicate):
     def matches(self, entry: QueryableEntry) -> bool:
         return all(predicate.matches(entry) for predicate in self.predicates)
 
+    def index_lookup(self, indexes: StoreIndexes) -> tuple[set[bytes], set[bytes]] | None:
+        if len(self.predicates) == 1:
+            return self.predicates[0].index_lookup(indexes)
+        return super().index_lookup(indexes)
+
     def index_candidates(self, indexes: StoreIndexes) -> set[bytes] | None:
         # The smallest candidate set of the children (or of a composite index covering several equalities) that can
         # use an index; the other conditions are checked by matches().
@@ -329,6 +360,17 @@ class AndPredicate(Predicate):
 
 class OrPredicate(AndPredicate):
     CLASS_ID = 11
+
+    def index_lookup(self, indexes: StoreIndexes) -> tuple[set[bytes], set[bytes]] | None:
+        candidates: set[bytes] = set()
+        unsure: set[bytes] = set()
+        for predicate in self.predicates:
+            found = predicate.index_lookup(indexes)
+            if found is None:
+                return None
+            candidates |= found[0]
+            unsure |= found[1]
+        return candidates, unsure
 
     def matches(self, entry: QueryableEntry) -> bool:
         return any(predicate.matches(entry) for predicate in self.predicates)

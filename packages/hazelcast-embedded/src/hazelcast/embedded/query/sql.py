@@ -219,3 +219,7 @@ class SqlPredicate(Predicate):
     def index_candidates(self, indexes: Any) -> set[bytes] | None:
         assert self.predicate is not None
         return self.predicate.index_candidates(indexes)
+
+    def index_lookup(self, indexes: Any) -> tuple[set[bytes], set[bytes]] | None:
+        assert self.predicate is not None
+        return self.predicate.index_lookup(indexes)
