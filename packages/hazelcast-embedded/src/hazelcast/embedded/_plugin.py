@@ -1,7 +1,8 @@
 """The embedded member's own plugin, loaded through the ``hazelcast.embedded.plugins`` entry point like any other.
 
 It contributes the member's data-structure services (Map, MultiMap, ReplicatedMap, the lock service, the CP
-subsystem, SQL over maps) and their configuration sections.
+subsystem, SQL over maps), their configuration sections, and the server classes of the built-in predicates, aggregators and
+projections.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from hazelcast.embedded.hookspecs import hookimpl
 from hazelcast.embedded.locks import LOCK_SERVICE
 from hazelcast.embedded.map import MAP_CONFIG_SECTION, MAP_SERVICE
 from hazelcast.embedded.multimap import MULTIMAP_CONFIG_SECTION, MULTIMAP_SERVICE
+from hazelcast.embedded.query.aggregation import AGGREGATION_SERVER_CLASSES
+from hazelcast.embedded.query.predicates import PREDICATE_SERVER_CLASSES
 from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE
-from hazelcast.embedded.spec import MemberServiceSpec, StructureConfigSpec
+from hazelcast.embedded.spec import MemberServiceSpec, ServerClass, StructureConfigSpec
 from hazelcast.embedded.sql import SQL_SERVICE
 
-__all__ = ["hazelcast_embedded_services", "hazelcast_embedded_structure_configs"]
+__all__ = ["hazelcast_embedded_server_classes", "hazelcast_embedded_services", "hazelcast_embedded_structure_configs"]
 
 
 @hookimpl
@@ -26,3 +29,9 @@ def hazelcast_embedded_services() -> tuple[MemberServiceSpec, ...]:
 @hookimpl
 def hazelcast_embedded_structure_configs() -> tuple[StructureConfigSpec, ...]:
     return (MAP_CONFIG_SECTION, MULTIMAP_CONFIG_SECTION, CP_CONFIG_SECTION)
+
+
+@hookimpl
+def hazelcast_embedded_server_classes() -> tuple[ServerClass, ...]:
+    # The built-in predicates, aggregators and projections clients send (factory ids -20, -29, -30).
+    return (*PREDICATE_SERVER_CLASSES, *AGGREGATION_SERVER_CLASSES)
