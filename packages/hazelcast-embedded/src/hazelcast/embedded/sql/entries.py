@@ -337,9 +337,9 @@ def remove_entries(cluster: EmbeddedCluster, map_name: str, keys: list[bytes]) -
         store = cluster.owners[partition_id].partitions[partition_id].get(state_key)
         if store is None:
             continue
-        store.records.pop(key, None)
+        store.remove(key)
         if store.backup_count:
-            cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.records.pop(key, None))
+            cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.remove(key))
 
 
 def entry_exists(cluster: EmbeddedCluster, map_name: str, key: bytes) -> bool:

@@ -301,7 +301,7 @@ def _run_update(cluster: EmbeddedCluster, member: EmbeddedMember, context: Extra
         changes.append((ref, encode_side(cluster, mapping, False, values, entry.value)))
     now = now_ms()
     for ref, new_value in changes:
-        ref.store.update_value(ref.record, new_value, now)
+        ref.store.update_value(ref.key, ref.record, new_value, now)
         if ref.store.backup_count:
             key, record = ref.key, ref.record.copy()
             cluster.apply_to_backups(ref.partition_id, ref.store, _state_key(mapping),
