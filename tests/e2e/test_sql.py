@@ -284,3 +284,47 @@ async def test_a_unisocket_client_pages_through_its_one_member(cluster3: Embedde
         result = await client.sql.execute("SELECT __key, this FROM n WHERE this <= ?", -250, cursor_buffer_size=32)
         assert sorted([[row[0], row[1]] async for row in result]) == [[i, -i] for i in range(250, 500)]
         assert _open_cursors(cluster3) == 0
+
+
+async def test_where_terms_use_the_maps_indexes(cluster3: EmbeddedCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hazelcast.embedded.sql.select as select_module
+
+    visited = 0
+    original_scan = select_module.scan
+
+    def counting_scan(*args: Any) -> Any:
+        nonlocal visited
+        for entry in original_scan(*args):
+            visited += 1
+            yield entry
+
+    monkeypatch.setattr(select_module, "scan", counting_scan)
+    async with running_client(cluster3) as client:
+        people = await client.get_map("people")
+        await people.put_all({key: HazelcastJsonValue({"name": f"p{key}", "age": key % 50}) for key in range(1000)})
+        await client.sql.execute(PEOPLE)
+
+        async def keys(sql: str, *params: Any) -> list[int]:
+            nonlocal visited
+            visited = 0
+            result = await client.sql.execute(sql, *params)
+            return sorted([row[0] async for row in result])
+
+        assert await keys("SELECT __key FROM people WHERE age = 7 AND name LIKE 'p%'") == list(range(7, 1000, 50))
+        assert visited == 1000  # no index yet: every entry is read
+        await people.add_index(attributes=["age"])
+        assert await keys("SELECT __key FROM people WHERE age = ? AND name LIKE 'p%'", 7) == list(range(7, 1000, 50))
+        assert visited == 20
+        assert await keys("SELECT __key FROM people WHERE age IN (1, 2) AND __key < 200") == [
+            1, 2, 51, 52, 101, 102, 151, 152]
+        assert visited == 40
+        assert await keys("SELECT __key FROM people WHERE age BETWEEN 48 AND 49 AND __key > 900") == [
+            948, 949, 998, 999]
+        assert visited == 40
+        assert await keys("SELECT __key FROM people WHERE 3 > age AND __key < 100") == [0, 1, 2, 50, 51, 52]
+        assert visited == 60
+        await client.sql.execute("UPDATE people SET name = 'x' WHERE age = 3")
+        assert await keys("SELECT __key FROM people WHERE name = 'x'") == list(range(3, 1000, 50))
+        assert visited == 1000
+        await client.sql.execute("DELETE FROM people WHERE age >= 45")
+        assert len(await keys("SELECT __key FROM people")) == 900

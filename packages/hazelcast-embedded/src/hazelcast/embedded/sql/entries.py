@@ -53,11 +53,14 @@ class EntryRef:
         self.record = record
 
 
-def scan(cluster: EmbeddedCluster, map_name: str) -> Iterator[EntryRef]:
+def scan(
+    cluster: EmbeddedCluster, map_name: str, candidates: Callable[[RecordStore], set[bytes] | None] | None = None
+) -> Iterator[EntryRef]:
     """The live entries of ``map_name``, partition by partition, read lazily from each partition's owner.
 
     Each partition's entries are listed when the scan reaches it, so a long query sees writes to partitions it has
-    not visited yet, as a member's scan does.
+    not visited yet, as a member's scan does. ``candidates(store)`` may narrow a partition to some keys (an index
+    lookup, see :mod:`hazelcast.embedded.sql.access`); None from it means every entry.
     """
     state_key = (MAP_SERVICE_NAME, map_name)
     for partition_id in range(cluster.partition_count):
@@ -68,7 +71,13 @@ def scan(cluster: EmbeddedCluster, map_name: str) -> Iterator[EntryRef]:
         if store is None or not store.records:
             continue
         now = now_ms()
-        for key, record in list(store.records.items()):
+        keys = candidates(store) if candidates is not None else None
+        if keys is None:
+            entries = list(store.records.items())
+        else:
+            records = store.records
+            entries = [(key, records[key]) for key in keys if key in records]
+        for key, record in entries:
             if record.expiration_time > now:
                 yield EntryRef(partition_id, store, key, record)
 

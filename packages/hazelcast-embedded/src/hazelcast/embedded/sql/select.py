@@ -3,8 +3,9 @@ LIMIT/OFFSET.
 
 A plain SELECT (no GROUP BY, aggregate, DISTINCT or ORDER BY) streams: its rows are produced while the client fetches
 pages, entry by entry, so a large map is never held as rows. The scan reads only the columns the statement uses.
-The WHERE condition is one compiled predicate over those columns: an index lookup can replace the scan later without
-changing how rows are produced (:func:`rows_of` is the single place that chooses the entries).
+The WHERE condition is one compiled predicate over those columns; where the map has an index that answers part of it,
+the index chooses the entries to visit (:mod:`~hazelcast.embedded.sql.access`), and :func:`rows_of` is the single
+place that reads them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlglot import exp
 
 from hazelcast.embedded.query import ExtractionContext
 from hazelcast.embedded.sql import types as t
+from hazelcast.embedded.sql.access import Candidates, index_candidates
 from hazelcast.embedded.sql.catalog import Column, Mapping
 from hazelcast.embedded.sql.entries import EntryRef, column_reader, scan
 from hazelcast.embedded.sql.expressions import Compiler, Expr, Parameters
@@ -64,12 +66,13 @@ class RowScope:
 
 def rows_of(
     cluster: EmbeddedCluster, context: ExtractionContext, mapping: Mapping, scope: RowScope,
-    where: Callable[[Any], bool] | None,
+    where: Callable[[Any], bool] | None, candidates: Candidates | None = None,
 ) -> Iterator[tuple[EntryRef, list[Any], Any]]:
-    """(entry, row of used columns, queryable entry) for every entry matching ``where``."""
+    """(entry, row of used columns, queryable entry) for every entry matching ``where``; ``candidates`` (from
+    :func:`~hazelcast.embedded.sql.access.index_candidates`) lets indexes narrow the entries visited."""
     readers = scope.readers()
     make_entry = context.entry
-    for ref in scan(cluster, mapping.map_name):
+    for ref in scan(cluster, mapping.map_name, candidates):
         entry = make_entry(ref.key, ref.record.value)
         row = [read(entry) for read in readers]
         if where is None or where(row):
@@ -226,6 +229,9 @@ def plan_select(
             items.append((_projection_name(projection, len(items)), projection))
     where_node = node.args.get("where")
     where = row_compiler.predicate(where_node.this) if where_node is not None else None
+    candidates = (
+        index_candidates(where_node.this, mapping, row_compiler) if where_node is not None and mapping else None
+    )
     group_node = node.args.get("group")
     having_node = node.args.get("having")
     grouped = group_node is not None or having_node is not None or any(
@@ -295,7 +301,7 @@ def plan_select(
         if mapping is None:
             source: Iterator[Any] = iter([[]])
         else:
-            source = (row for _, row, _ in rows_of(cluster, context, mapping, scope, where))
+            source = (row for _, row, _ in rows_of(cluster, context, mapping, scope, where, candidates))
         if mapping is None and where is not None:
             source = (row for row in source if where(row))
         if grouped:

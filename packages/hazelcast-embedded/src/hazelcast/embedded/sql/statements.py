@@ -18,6 +18,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from hazelcast.embedded.query import ExtractionContext, OpaqueValue, extraction_context
 from hazelcast.embedded.sql import types as t
+from hazelcast.embedded.sql.access import index_candidates
 from hazelcast.embedded.sql.catalog import (
     CreateMapping,
     DropMapping,
@@ -295,8 +296,9 @@ def _run_update(cluster: EmbeddedCluster, member: EmbeddedMember, context: Extra
         assignments.append((column, compiled.fn))
     where_node = node.args.get("where")
     where = compiler.predicate(where_node.this) if where_node is not None else None
+    candidates = index_candidates(where_node.this, mapping, compiler) if where_node is not None else None
     changes = []
-    for ref, row, entry in rows_of(cluster, context, mapping, scope, where):
+    for ref, row, entry in rows_of(cluster, context, mapping, scope, where, candidates):
         values = {column.name: _assign(fn(row), column) for column, fn in assignments}
         changes.append((ref, encode_side(cluster, mapping, False, values, entry.value)))
     now = now_ms()
@@ -323,6 +325,7 @@ def _run_delete(cluster: EmbeddedCluster, member: EmbeddedMember, context: Extra
     compiler = Compiler(scope.resolve, parameters)
     where_node = node.args.get("where")
     where = compiler.predicate(where_node.this) if where_node is not None else None
-    keys = [ref.key for ref, _, _ in rows_of(cluster, context, mapping, scope, where)]
+    candidates = index_candidates(where_node.this, mapping, compiler) if where_node is not None else None
+    keys = [ref.key for ref, _, _ in rows_of(cluster, context, mapping, scope, where, candidates)]
     remove_entries(cluster, mapping.map_name, keys)
     return StatementResult()
