@@ -219,7 +219,18 @@ class MemberIndex:
             self._flush_task.cancel()
 
     async def optimize(self) -> None:
-        """Compact away dead rows and rebuild the graph from the live ones."""
+        """Compact away dead rows and rebuild the graph from the live ones; then every row is in the graph.
+
+        Without dead rows there is nothing to compact: the graph is only brought up to date.
+        """
+        async with self.lock:
+            if self.live_count == self._count and (self._graph is not None or self._count <= EXACT_SEARCH_LIMIT):
+                dead = False
+            else:
+                dead = True
+        if not dead:
+            await self.update_graph()
+            return
         async with self.lock:
             np = self._np
             live = [row for row in range(self._count) if self._refs[row] is not None]
