@@ -49,7 +49,7 @@ class VectorIndexSettings:
 
     name: str | None = None
     dimension: int = 0
-    metric: int = 0
+    metric: int | str = 0
     max_degree: int = 32
     ef_construction: int = 100
     use_deduplication: bool = True
