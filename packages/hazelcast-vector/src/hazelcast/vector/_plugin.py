@@ -6,7 +6,8 @@ from hazelcast.plugin import ClientServiceType, ProxyType, hookimpl
 from hazelcast.vector._service import VectorCollections
 from hazelcast.vector.collection import VectorCollection
 
-VECTOR_SERVICE = "hz:impl:vectorCollectionService"
+# The member-side service name Hazelcast (and the official client) use for vector collections.
+VECTOR_SERVICE = "hz:service:vector"
 
 
 @hookimpl

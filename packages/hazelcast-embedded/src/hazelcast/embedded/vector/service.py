@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["VECTOR_SERVICE", "VECTOR_SERVICE_NAME", "collection_indexes", "settings_of"]
 
-#: The distributed-object service name of vector collections.
-VECTOR_SERVICE_NAME = "hz:impl:vectorCollectionService"
+#: The distributed-object service name of vector collections (Hazelcast's, as the official client sends it).
+VECTOR_SERVICE_NAME = "hz:service:vector"
 _SECTION = "vector-collection"
 _MEMBER_STATE = "vector-collections"
 _DENSE = 0
