@@ -4,7 +4,8 @@ Starts ``python -m hazelcast.embedded`` in its own process, then, for random (ga
 ``--count`` vectors of dimension ``--dimension``, with our client: ``put_all`` in chunks (timed), ``optimize()``
 (returns once the member's HNSW graph holds every vector: the index build time), then ``--queries`` searches
 (limit 10) from ``--concurrency`` tasks at several ``efSearch`` hints, printing queries/s and recall@10 against an
-exact search done here with numpy::
+exact search done here with numpy. Each search run is ``vector_bench_client.py`` in its own process, once with our
+client and once with the official client 5.7.0 (its own venv), on the same collection::
 
     uv run --all-packages python benchmarks/vector_bench.py [--count 100000] [--dimension 128]
 
@@ -16,14 +17,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import pathlib
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 
 from hazelcast.asyncio import HazelcastClient
 from hazelcast.vector import Document, IndexConfig, Metric, Type, Vector
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.interop.official_env import official_python  # noqa: E402
+
+CLIENT_SCRIPT = ROOT / "benchmarks" / "vector_bench_client.py"
 
 
 def start_member() -> tuple[subprocess.Popen[str], str]:
@@ -58,6 +68,17 @@ def exact_top10(data: np.ndarray, queries: np.ndarray) -> list[set[int]]:
     return truth
 
 
+def search_run(python: str, address: str, name: str, queries: str, args: argparse.Namespace, ef: int) -> dict:
+    completed = subprocess.run(
+        [python, str(CLIENT_SCRIPT), "--members", address, "--collection", name, "--queries", queries,
+         "--dimension", str(args.dimension), "--ef", str(ef), "--concurrency", str(args.concurrency)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"search client {python} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
 async def run(args: argparse.Namespace, address: str) -> None:
     client = await HazelcastClient.create_and_start(cluster_members=[address])
     rng = np.random.default_rng(7)
@@ -82,23 +103,17 @@ async def run(args: argparse.Namespace, address: str) -> None:
             print(f"{kind}: put_all of {args.count} vectors (dim {args.dimension}) {loaded:.1f} s; "
                   f"index build after it {built:.1f} s; size {await collection.size()}", flush=True)
             truth = exact_top10(data, queries)
-            for ef in args.ef:
-                hints = {"efSearch": str(ef)}
-                found: list[set[int]] = [set() for _ in queries]
-                next_query = iter(range(len(queries)))
-
-                async def worker() -> None:
-                    for position in next_query:
-                        results = await collection.search_near_vector(
-                            Vector("v", Type.DENSE, queries[position]), limit=10, hints=hints)
-                        found[position] = {result.key for result in results}
-
-                started = time.perf_counter()
-                await asyncio.gather(*(worker() for _ in range(args.concurrency)))
-                elapsed = time.perf_counter() - started
-                recall = sum(len(f & t) for f, t in zip(found, truth)) / (10 * len(queries))
-                print(f"  efSearch {ef:>4}: recall@10 {recall:.3f}  {len(queries) / elapsed:>7.0f} queries/s "
-                      f"({args.concurrency} tasks)", flush=True)
+            with tempfile.NamedTemporaryFile(suffix=".f32") as query_file:
+                query_file.write(queries.astype("<f4").tobytes())
+                query_file.flush()
+                for ef in args.ef:
+                    line = []
+                    for label, python in (("ours", sys.executable), ("official", args.official)):
+                        measured = search_run(python, address, name, query_file.name, args, ef)
+                        recall = sum(len(set(f) & t) for f, t in zip(measured["keys"], truth)) / (10 * len(queries))
+                        line.append(f"{label}: recall@10 {recall:.3f} {measured['queries_per_s']:>6.0f} q/s "
+                                    f"{measured['cpu_us_per_query']:>5.0f} µs client CPU/query")
+                    print(f"  efSearch {ef:>4} | " + " | ".join(line), flush=True)
             await collection.destroy()
     finally:
         await client.shutdown()
@@ -115,6 +130,7 @@ def main() -> None:
     parser.add_argument("--ef-construction", type=int, default=100)
     parser.add_argument("--ef", type=int, nargs="+", default=[64, 128, 256])
     args = parser.parse_args()
+    args.official = str(official_python())
     member, address = start_member()
     try:
         asyncio.run(run(args, address))
