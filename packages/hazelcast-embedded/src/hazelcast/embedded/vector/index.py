@@ -57,7 +57,7 @@ EXACT_SEARCH_LIMIT = 10_000
 #: Candidates a graph search explores when the search gives no ``efSearch`` hint.
 DEFAULT_EF_SEARCH = 100
 #: Rows added to the graph per worker-thread call; a tail shorter than this is added on the event loop.
-GRAPH_BATCH = 20_000
+GRAPH_BATCH = 5_000
 _SYNC_GRAPH_ADD = 256
 _EXTRA = "hazelcast-embedded[vector]"
 
@@ -201,9 +201,14 @@ class MemberIndex:
             self._flush_task = asyncio.get_running_loop().create_task(self.update_graph())
 
     async def update_graph(self) -> None:
-        """Add every row to the graph (in a worker thread for large tails)."""
-        async with self.lock:
-            while self._graph is not None and self._graph_rows < self._count:
+        """Add every row to the graph, a batch at a time (in a worker thread unless the batch is small).
+
+        The lock is taken per batch, so searches waiting for the graph get their turn between batches.
+        """
+        while True:
+            async with self.lock:
+                if self._graph is None or self._graph_rows >= self._count:
+                    return
                 start = self._graph_rows
                 end = min(self._count, start + GRAPH_BATCH)
                 batch = self._rows[start:end].copy()
