@@ -130,3 +130,21 @@ async def test_collection_configured_in_a_yaml_file(tmp_path: Path, connect, wir
         assert hit.score == pytest.approx(1.0) and hit.value is None and hit.vectors is None
         got = await client.key_call("VectorCollection.get", "images", wire.data_str("x"))
         assert list(struct.unpack("<3f", struct.pack("<3f", *got.vectors[0].vector))) == pytest.approx([0, 0.6, 0.8])
+
+
+async def test_without_the_vector_extra_requests_fail_naming_it(cluster, connect, wire, monkeypatch) -> None:
+    import importlib
+
+    real_import = importlib.import_module
+
+    def without_numpy(name: str, *args: object) -> object:
+        if name == "numpy":
+            raise ImportError("No module named 'numpy'")
+        return real_import(name, *args)
+
+    client = await connect(cluster.addresses[0])
+    await configure(client, "vc")
+    monkeypatch.setattr(importlib, "import_module", without_numpy)
+    with pytest.raises(wire.ProtocolError, match=r"hazelcast-embedded\[vector\]"):
+        await client.key_call("VectorCollection.set", "vc", wire.data_str("k"), doc(wire, "v", 1, 2))
+    assert await client.call("VectorCollection.size", "vc") == 0
