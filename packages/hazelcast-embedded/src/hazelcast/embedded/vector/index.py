@@ -109,6 +109,7 @@ class MemberIndex:
         self._graph: Any = None
         self._graph_rows = 0
         self._flush_task: asyncio.Task[None] | None = None
+        self._search_params: tuple[Any, ...] | None = None
         self.lock = asyncio.Lock()
 
     # -- rows ---------------------------------------------------------------------------------------------------
@@ -309,8 +310,15 @@ class MemberIndex:
     def _graph_search(self, query: np.ndarray, limit: int, ef_search: int) -> tuple[np.ndarray, np.ndarray]:
         np = self._np
         faiss = _require_faiss()
-        selector = faiss.IDSelectorBitmap(self._graph_rows, faiss.swig_ptr(self._bits))
-        params = faiss.SearchParametersHNSW(efSearch=max(ef_search, limit), sel=selector)
+        ef = max(ef_search, limit)
+        cached = self._search_params
+        if cached is not None and cached[0] is self._bits and cached[1] == self._graph_rows and cached[2] == ef:
+            params = cached[3]
+        else:
+            # The selector reads the live bitmap in place: rebuilt only when the bitmap or the graph changes size.
+            selector = faiss.IDSelectorBitmap(self._graph_rows, faiss.swig_ptr(self._bits))
+            params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector)
+            self._search_params = (self._bits, self._graph_rows, ef, params, selector)
         # Dead rows cost a result slot each in the graph's candidate list, not in what it returns.
         distances, labels = self._graph.search(query.reshape(1, -1), limit, params=params)
         found = labels[0] >= 0

@@ -321,8 +321,17 @@ def vector_delete(request: MemberRequest) -> None:
 # -- whole-collection operations --------------------------------------------------------------------------------------
 
 
+_owners_cache: weakref.WeakKeyDictionary[EmbeddedCluster, tuple[int, list[EmbeddedMember]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _owner_members(cluster: EmbeddedCluster) -> list[EmbeddedMember]:
-    return list(dict.fromkeys(cluster.owners))
+    """The members owning at least one partition (cached per partition table version)."""
+    cached = _owners_cache.get(cluster)
+    if cached is None or cached[0] != cluster.partition_list_version:
+        cached = _owners_cache[cluster] = (cluster.partition_list_version, list(dict.fromkeys(cluster.owners)))
+    return cached[1]
 
 
 def _search_options(options: Any) -> tuple[int, bool]:
