@@ -9,10 +9,15 @@ import numpy as np
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.errors import IllegalArgumentError, InvalidConfigurationError
+from hazelcast.errors import (
+    IllegalArgumentError,
+    InvalidConfigurationError,
+    OperationTimeoutError,
+    TargetDisconnectedError,
+)
 from hazelcast.vector import Document, IndexConfig, Metric, SearchResult, Type, Vector
 
-from .conftest import running_client
+from .conftest import running_client, wait_until
 
 
 def vec(values, name: str = "v") -> Vector:
@@ -191,24 +196,35 @@ async def test_destroy_drops_the_documents(collection) -> None:
     assert await collection.search_near_vector(vec([1, 1, 1])) == []
 
 
-async def test_members_share_the_collection_and_a_killed_member_loses_nothing(cluster3: EmbeddedCluster) -> None:
-    async with running_client(cluster3) as client:
+@pytest.mark.parametrize("redo_operation", [False, True])
+async def test_no_acknowledged_document_is_lost_when_a_member_dies(cluster3: EmbeddedCluster, redo_operation) -> None:
+    async with running_client(cluster3, redo_operation=redo_operation, invocation_timeout=20) as client:
         await client.create_vector_collection_config("ha", [IndexConfig("v", Metric.EUCLIDEAN, 2)], backup_count=1)
         ha = await client.get_vector_collection("ha")
         await ha.put_all({i: Document(i, vec([i, -i])) for i in range(300)})
+        acknowledged = set(range(300))
+        failed = 0
 
-        async def writer() -> None:
-            for i in range(300, 600):
-                await ha.set(i, Document(i, vec([i, -i])))
+        async def writer(start: int) -> None:
+            nonlocal failed
+            for i in range(start, start + 75):
+                try:
+                    await ha.set(i, Document(i, vec([i, -i])))
+                    acknowledged.add(i)
+                except (TargetDisconnectedError, OperationTimeoutError):
+                    failed += 1
 
-        writes = asyncio.ensure_future(writer())
-        await asyncio.sleep(0.05)
+        writers = [asyncio.create_task(writer(300 + n * 75)) for n in range(4)]
+        await wait_until(lambda: len(acknowledged) > 350, what="writes flowing")
         await cluster3.kill_member(cluster3.live_members[1])
-        await asyncio.wait_for(writes, 30)
-        assert await ha.size() == 600
-        for i in (0, 150, 299, 300, 450, 599):
+        await asyncio.gather(*writers)
+        if redo_operation:
+            assert failed == 0, "with redo_operation every write is retried to completion"
+        assert len(acknowledged) + failed == 600
+        assert await ha.size() >= len(acknowledged)
+        for i in sorted(acknowledged)[::25]:
             assert (await ha.get(i)).value == i
-        results = await ha.search_near_vector(vec([450, -450]), limit=3)
-        assert [r.key for r in results][0] == 450 and {r.key for r in results} == {449, 450, 451}
         everything = await ha.search_near_vector(vec([0, 0]), limit=600)
-        assert sorted(r.key for r in everything) == list(range(600))
+        assert {r.key for r in everything} >= acknowledged
+        results = await ha.search_near_vector(vec([150, -150]), limit=3)
+        assert [r.key for r in results][0] == 150 and {r.key for r in results} == {149, 150, 151}
