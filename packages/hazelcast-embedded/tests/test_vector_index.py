@@ -104,6 +104,8 @@ async def test_graph_search_finds_nearly_everything_skips_removed_and_optimize_c
     fill(index, vectors)
     await index.update_graph()
     assert index.graph_rows == 2000
+    # The graph honours the index settings: max_degree neighbours on its base layer, the configured efConstruction.
+    assert index._graph.hnsw.nb_neighbors(0) == 16 and index._graph.hnsw.efConstruction == 64
     queries = rng.standard_normal((50, 16)).astype(np.float32) * 4
     hits = 0
     for query in queries:
