@@ -174,3 +174,23 @@ def test_missing_extra_is_named(monkeypatch) -> None:
     monkeypatch.setattr(importlib, "import_module", without_faiss)
     with pytest.raises(VectorSupportMissingError, match=r"hazelcast-embedded\[vector\]"):
         index_module._require_faiss()
+
+
+@pytest.mark.parametrize("dedup", [True, False])
+async def test_adding_a_block_equals_adding_one_by_one(dedup: bool) -> None:
+    rng = np.random.default_rng(9)
+    vectors = rng.standard_normal((40, 4)).astype(np.float32)
+    vectors[10] = vectors[3]  # identical vectors inside the block
+    keys = [i.to_bytes(2, "big") for i in range(40)]
+    one_by_one, block = make_index(COSINE, 4, dedup), make_index(COSINE, 4, dedup)
+    for key, vector in zip(keys, vectors):
+        one_by_one.add(1, key, one_by_one.prepare(vector))
+    block.add_many(1, keys[:20], block.prepare_many(vectors[:20]))
+    block.add_many(1, keys[:8], block.prepare_many(vectors[:8] * 2))  # re-adding keys replaces them (same direction)
+    block.add_many(1, keys[20:], block.prepare_many(vectors[20:]))
+    assert block.live_count == one_by_one.live_count == (39 if dedup else 40)
+    query = block.prepare(rng.standard_normal(4).astype(np.float32))
+    found = block.search(query, 40, 10, False)
+    expected = one_by_one.search(query, 40, 10, False)
+    assert sorted(key for _, _, key in found) == sorted(key for _, _, key in expected) == sorted(keys)
+    assert [s for s, _, _ in found] == pytest.approx([s for s, _, _ in expected], abs=1e-6)

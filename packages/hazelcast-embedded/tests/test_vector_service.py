@@ -145,6 +145,7 @@ async def test_without_the_vector_extra_requests_fail_naming_it(cluster, connect
     client = await connect(cluster.addresses[0])
     await configure(client, "vc")
     monkeypatch.setattr(importlib, "import_module", without_numpy)
+    monkeypatch.setattr("hazelcast.embedded.vector.index._numpy", None)  # forget the module found before
     with pytest.raises(wire.ProtocolError, match=r"hazelcast-embedded\[vector\]"):
         await client.key_call("VectorCollection.set", "vc", wire.data_str("k"), doc(wire, "v", 1, 2))
     assert await client.call("VectorCollection.size", "vc") == 0

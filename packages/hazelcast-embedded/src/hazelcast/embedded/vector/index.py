@@ -75,8 +75,14 @@ def _import(module: str, distribution: str) -> Any:
         ) from error
 
 
+_numpy: Any = None
+
+
 def require_numpy() -> Any:
-    return _import("numpy", "numpy")
+    global _numpy
+    if _numpy is None:
+        _numpy = _import("numpy", "numpy")
+    return _numpy
 
 
 def _require_faiss() -> Any:
@@ -119,6 +125,60 @@ class MemberIndex:
         if self.metric == COSINE:
             return vector / self._np.sqrt(self._np.dot(vector, vector))
         return vector
+
+    def prepare_many(self, vectors: np.ndarray) -> np.ndarray:
+        """:meth:`prepare` for the rows of a matrix."""
+        if self.metric == COSINE:
+            return vectors / self._np.sqrt(self._np.einsum("ij,ij->i", vectors, vectors))[:, None]
+        return vectors
+
+    def add_many(self, partition_id: int, keys: list[bytes], vectors: np.ndarray) -> None:
+        """:meth:`add` for many documents of one partition: the rows of ``vectors`` (prepared) go in as one block."""
+        if len(keys) < 8 or len(set(keys)) != len(keys):
+            for key, vector in zip(keys, vectors):
+                self.add(partition_id, key, vector)
+            return
+        np = self._np
+        row_of, refs = self._row_of, self._refs
+        for key in keys:
+            if (partition_id, key) in row_of:
+                self.remove(partition_id, key)
+        start = self._count
+        if self._dedup:
+            by_vector = self._by_vector
+            chosen: list[int] = []
+            for position, key in enumerate(keys):
+                ref = (partition_id, key)
+                raw = vectors[position].tobytes()
+                row = by_vector.get(raw)
+                if row is None:
+                    row = by_vector[raw] = start + len(chosen)
+                    chosen.append(position)
+                    refs.append([ref])
+                else:
+                    refs[row].append(ref)  # type: ignore[union-attr]
+                row_of[ref] = row
+            block = vectors[np.asarray(chosen, dtype=np.int64)] if len(chosen) != len(keys) else vectors
+        else:
+            for position, key in enumerate(keys):
+                ref = (partition_id, key)
+                refs.append([ref])
+                row_of[ref] = start + position
+            block = vectors
+        count = len(block)
+        if not count:
+            return
+        while start + count > len(self._rows):
+            self._grow()
+        end = start + count
+        self._rows[start:end] = block
+        self._norms[start:end] = np.einsum("ij,ij->i", block, block)
+        rows = np.arange(start, end)
+        np.bitwise_or.at(self._bits, rows >> 3, (1 << (rows & 7)).astype(np.uint8))
+        self._count = end
+        self.live_count += count
+        if self._graph is None and self.live_count > EXACT_SEARCH_LIMIT:
+            self._graph = self._new_graph()
 
     def add(self, partition_id: int, key: bytes, vector: np.ndarray) -> None:
         """Index ``vector`` (already :meth:`prepare`-d) for the document ``key`` of ``partition_id``."""

@@ -109,9 +109,20 @@ class CollectionIndexes:
 
     def take_in(self, partition_id: int, state: VectorPartition) -> None:
         self.ingested[partition_id] = state
+        self.add(partition_id, list(state.documents.items()))
+
+    def add(self, partition_id: int, documents: list[tuple[bytes, StoredDocument]]) -> None:
+        """Index ``documents`` (key, document) of ``partition_id`` in every index, as one block per index."""
+        if not documents:
+            return
+        keys = [key for key, _ in documents]
+        np = require_numpy()
         for position, index in enumerate(self.indexes):
-            for key, document in state.documents.items():
-                index.add(partition_id, key, index.prepare(document.vectors[position]))
+            if len(documents) == 1:
+                index.add(partition_id, keys[0], index.prepare(documents[0][1].vectors[position]))
+            else:
+                matrix = np.stack([document.vectors[position] for _, document in documents])
+                index.add_many(partition_id, keys, index.prepare_many(matrix))
 
     def drop(self, partition_id: int) -> None:
         state = self.ingested.pop(partition_id, None)
@@ -255,8 +266,7 @@ def _store(request: MemberRequest, name: str, entries: list[tuple[bytes, Any]], 
             continue
         state.documents[key] = stored
         written.append((key, stored))
-        for position, index in enumerate(indexes.indexes):
-            index.add(pid, key, index.prepare(stored.vectors[position]))
+    indexes.add(pid, written)
     for index in indexes.indexes:
         if index.tail() >= _SCHEDULE_TAIL:
             index.schedule_graph_update()
