@@ -149,3 +149,21 @@ async def test_without_the_vector_extra_requests_fail_naming_it(cluster, connect
     with pytest.raises(wire.ProtocolError, match=r"hazelcast-embedded\[vector\]"):
         await client.key_call("VectorCollection.set", "vc", wire.data_str("k"), doc(wire, "v", 1, 2))
     assert await client.call("VectorCollection.size", "vc") == 0
+
+
+async def test_changes_made_while_a_member_held_partitions_as_backup_reach_its_index(cluster, connect, wire) -> None:
+    client = await connect(cluster.addresses[0])
+    await configure(client, "vc")
+    keys = [wire.data_str(f"k{i}") for i in range(120)]
+    for i, key in enumerate(keys):
+        await client.key_call("VectorCollection.set", "vc", key, doc(wire, f"v{i}", float(i), 1.0))
+    assert len(await search(client, "vc", [0.0, 0.0], 500)) == 120  # the first member indexed everything
+    joined = await cluster.add_member()
+    first = cluster.members[0]
+    moved = [key for key in keys if cluster.owner_of(client.partition_of(key)) is joined]
+    assert moved and all(cluster.replicas_of(client.partition_of(key))[1] is first for key in moved)
+    for key in moved[::2]:  # deleted on the new owner; the first member's backup copy follows
+        await client.key_call("VectorCollection.delete", "vc", key)
+    await cluster.kill_member(joined)  # the first member owns everything again, from its backup copies
+    found = {r.key for r in await search(client, "vc", [0.0, 0.0], 500)}
+    assert found == set(keys) - set(moved[::2])

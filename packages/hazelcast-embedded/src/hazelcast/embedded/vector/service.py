@@ -96,26 +96,39 @@ def add_vector_collection_config(request: MemberRequest) -> None:
 
 
 class CollectionIndexes:
-    """One member's indexes of one collection, and the partition states they were built from."""
+    """One member's indexes of one collection, and what they hold of each partition the member owns."""
 
-    __slots__ = ("settings", "indexes", "ingested", "version")
+    __slots__ = ("settings", "indexes", "ingested", "keys", "version")
 
     def __init__(self, settings: VectorCollectionSettings) -> None:
         self.settings = settings
         self.indexes = [MemberIndex(index) for index in settings.indexes]
-        #: Partition id -> the owned state the indexes hold the documents of.
-        self.ingested: dict[int, VectorPartition] = {}
+        #: Partition id -> (the owned state indexed, its generation then).
+        self.ingested: dict[int, tuple[VectorPartition, int]] = {}
+        #: Partition id -> the keys indexed (what to remove when the partition goes, whatever its state became).
+        self.keys: dict[int, set[bytes]] = {}
         self.version = -1
 
+    def is_current(self, partition_id: int, state: VectorPartition | None) -> bool:
+        seen = self.ingested.get(partition_id)
+        if state is None:
+            return seen is None
+        return seen is not None and seen[0] is state and seen[1] == state.generation
+
+    def mark(self, partition_id: int, state: VectorPartition) -> None:
+        """Record that the indexes hold ``state`` as it is now (after the owner changed both)."""
+        self.ingested[partition_id] = (state, state.generation)
+
     def take_in(self, partition_id: int, state: VectorPartition) -> None:
-        self.ingested[partition_id] = state
         self.add(partition_id, list(state.documents.items()))
+        self.mark(partition_id, state)
 
     def add(self, partition_id: int, documents: list[tuple[bytes, StoredDocument]]) -> None:
         """Index ``documents`` (key, document) of ``partition_id`` in every index, as one block per index."""
         if not documents:
             return
         keys = [key for key, _ in documents]
+        self.keys.setdefault(partition_id, set()).update(keys)
         np = require_numpy()
         for position, index in enumerate(self.indexes):
             if len(documents) == 1:
@@ -124,12 +137,16 @@ class CollectionIndexes:
                 matrix = np.stack([document.vectors[position] for _, document in documents])
                 index.add_many(partition_id, keys, index.prepare_many(matrix))
 
+    def remove(self, partition_id: int, key: bytes) -> None:
+        self.keys.get(partition_id, set()).discard(key)
+        for index in self.indexes:
+            index.remove(partition_id, key)
+
     def drop(self, partition_id: int) -> None:
-        state = self.ingested.pop(partition_id, None)
-        if state is not None:
+        self.ingested.pop(partition_id, None)
+        for key in self.keys.pop(partition_id, ()):
             for index in self.indexes:
-                for key in state.documents:
-                    index.remove(partition_id, key)
+                index.remove(partition_id, key)
 
     def close(self) -> None:
         for index in self.indexes:
@@ -153,7 +170,7 @@ def collection_indexes(
             indexes.drop(pid)
         for pid in owned:
             state = member.partitions[pid].get(state_key)
-            if indexes.ingested.get(pid) is not state:
+            if not indexes.is_current(pid, state):
                 indexes.drop(pid)
                 if state is not None:
                     indexes.take_in(pid, state)
@@ -245,7 +262,7 @@ def _owned_state(request: MemberRequest, name: str, indexes: CollectionIndexes |
     state = states.get(state_key)
     if state is None and indexes is not None:
         state = states[state_key] = VectorPartition(indexes.settings.total_backups)
-        indexes.ingested[request.partition_id] = state
+        indexes.mark(request.partition_id, state)
     return state
 
 
@@ -264,14 +281,16 @@ def _store(request: MemberRequest, name: str, entries: list[tuple[bytes, Any]], 
         previous = state.documents.get(key)
         if only_if_absent and previous is not None:
             continue
-        state.documents[key] = stored
         written.append((key, stored))
-    indexes.add(pid, written)
+    if written:
+        state.store(written)
+        indexes.add(pid, written)
+        indexes.mark(pid, state)
     for index in indexes.indexes:
         if index.tail() >= _SCHEDULE_TAIL:
             index.schedule_graph_update()
     if written and state.backup_count:
-        request.backup(state, (VECTOR_SERVICE_NAME, name), lambda backup: backup.documents.update(written))
+        request.backup(state, (VECTOR_SERVICE_NAME, name), lambda backup: backup.store(written))
     return _wire_document(settings, previous)
 
 
@@ -312,11 +331,11 @@ def _remove(request: MemberRequest) -> Any:
         return None
     indexes = collection_indexes(cluster, request.member, params.name, settings)
     key = params.key
-    removed = state.documents.pop(key)
-    for index in indexes.indexes:
-        index.remove(request.partition_id, key)
+    removed = state.pop(key)
+    indexes.remove(request.partition_id, key)
+    indexes.mark(request.partition_id, state)
     if state.backup_count:
-        request.backup(state, (VECTOR_SERVICE_NAME, params.name), lambda backup: backup.documents.pop(key, None))
+        request.backup(state, (VECTOR_SERVICE_NAME, params.name), lambda backup: backup.pop(key))
     return _wire_document(settings, removed)
 
 
@@ -456,9 +475,9 @@ def vector_clear(request: MemberRequest) -> None:
     state_key = (VECTOR_SERVICE_NAME, name)
     for pid, state in list(cluster.owned_states(state_key)):
         if state.documents:
-            state.documents.clear()
+            state.clear()
             if state.backup_count:
-                cluster.apply_to_backups(pid, state, state_key, lambda backup: backup.documents.clear())
+                cluster.apply_to_backups(pid, state, state_key, lambda backup: backup.clear())
     _forget_indexes(cluster, name)
 
 
