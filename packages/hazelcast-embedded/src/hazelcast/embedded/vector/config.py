@@ -16,7 +16,9 @@ In a configuration file, as in a Hazelcast member's ``hazelcast.yaml``::
 
 Unlike other structures a vector collection has no default configuration: using a collection that no configuration
 names is an error. Added configurations are looked up first (exact name, then the best ``*`` pattern), then the
-file's. ``async-backup-count`` backups are kept synchronously here, in addition to ``backup-count``.
+file's. ``async-backup-count`` backups are kept synchronously here, in addition to ``backup-count``. A client's
+split-brain protection name, merge policy and merge batch size are accepted and not used: an in-process cluster
+never splits.
 """
 
 from __future__ import annotations
