@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.embedded.vector.service import VECTOR_SERVICE_NAME, collection_indexes, settings_of
+from hazelcast.embedded.vector.member_indexes import VECTOR_SERVICE_NAME, collection_indexes
+from hazelcast.embedded.vector.service import settings_of
 
 Pair = namedtuple("Pair", "name type vector")
 Doc = namedtuple("Doc", "value vectors")
