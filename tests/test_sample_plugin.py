@@ -83,7 +83,7 @@ async def test_distinct_hashes_survive_the_death_of_the_owner_through_the_backup
         estimator = await client.get_distributed_object(SERVICE, "visits")
         for value in range(50):
             await estimator.add(f"user-{value}")
-        partition_id = client.partition_service.get_partition_id("visits")
+        partition_id = await client.partition_service.get_partition_id("visits")
         owner, backup = cluster.replicas_of(partition_id)[:2]
         backup_state = backup.partitions[partition_id][(SERVICE, "visits")]
         assert len(backup_state.hashes) == 50
@@ -103,7 +103,7 @@ async def test_cardinality_estimator_section_of_the_member_config_sets_the_backu
             await estimator.add("a")
             await estimator.add("b")
         for name, backups in (("solo-1", 0), ("kept", 1)):
-            partition_id = client.partition_service.get_partition_id(name)
+            partition_id = await client.partition_service.get_partition_id(name)
             owner, backup = cluster.replicas_of(partition_id)[:2]
             owner_state = owner.partitions[partition_id][(SERVICE, name)]
             assert isinstance(owner_state, EstimatorState)

@@ -48,11 +48,11 @@ async def test_partition_service_reports_what_the_cluster_uses(cluster3: Embedde
         assert owners == member_uuids
         assert partitions.get_partition_owner(271) is None
         for key in ("key-1", 0, True, "ünï"):
-            partition_id = partitions.get_partition_id(key)
+            partition_id = await partitions.get_partition_id(key)
             data = client._serialization.to_data(key)
             assert partition_id == cluster3.partition_id(data)
             assert partitions.get_partition_owner(partition_id) == cluster3.owner_of(partition_id).uuid
-        assert partitions.get_partition_id("key-1") == 94  # the protocol facts' vector
+        assert await partitions.get_partition_id("key-1") == 94  # the protocol facts' vector
 
 
 async def test_listeners_reach_members_that_join_later(cluster1: EmbeddedCluster) -> None:

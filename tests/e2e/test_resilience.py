@@ -279,7 +279,7 @@ async def test_entries_in_use_survive_the_loss_of_their_owner_under_max_idle() -
         for _ in range(3):
             await asyncio.sleep(0.45)
             assert await m.get("session") == "alive"  # reads keep it from idling out
-        partition_id = client.partition_service.get_partition_id("session")
+        partition_id = await client.partition_service.get_partition_id("session")
         await cluster.owner_of(partition_id).kill()
         # The backup's copy was last written 1.35 s ago, more than max idle, yet the entry was in use.
         assert await m.get("session") == "alive"

@@ -207,7 +207,7 @@ async def test_started_client_and_member_agree_with_offline_partition_ids(
         try:
             partitions = client.partition_service
             assert partitions.get_partition_count() == PARTITION_COUNT
-            client_ids = [partitions.get_partition_id(key) for key in KEYS]
+            client_ids = [await partitions.get_partition_id(key) for key in KEYS]
         finally:
             await asyncio.wait_for(client.shutdown(), timeout=_CLIENT_TIMEOUT_S)
         member_ids = [cluster.partition_id(serialization.to_data(key)) for key in KEYS]

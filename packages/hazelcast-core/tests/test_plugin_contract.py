@@ -19,6 +19,7 @@ import pytest
 
 from hazelcast.asyncio import HazelcastClient
 from hazelcast.errors import (
+    PluginFeatureUnavailableError,
     DuplicateServiceError,
     HazelcastClientNotActiveError,
     HazelcastPluginError,
@@ -336,7 +337,15 @@ class JobsPlugin:
         return [ProxyType("test:widget", Widget, accessor="get_map")]
 
 
-async def test_accessor_without_its_plugin_names_the_distribution_to_install(no_autoload: None) -> None:
+@pytest.fixture
+def nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if none of our proxy distributions were installed, whatever this environment holds."""
+    monkeypatch.setattr("hazelcast.plugin.manager.installed_version", lambda distribution: None)
+
+
+async def test_accessor_without_its_plugin_names_the_distribution_to_install(
+    no_autoload: None, nothing_installed: None
+) -> None:
     client = HazelcastClient()  # not started: a missing plugin is reported before the client's state
 
     with pytest.raises(PluginNotInstalledError, match="pip install hazelcast-collections") as caught:
@@ -354,7 +363,9 @@ async def test_accessor_with_its_plugin_on_a_client_not_started_says_the_client_
         await client.get_map("x")
 
 
-async def test_client_service_without_its_plugin_names_the_distribution_to_install(no_autoload: None) -> None:
+async def test_client_service_without_its_plugin_names_the_distribution_to_install(
+    no_autoload: None, nothing_installed: None
+) -> None:
     client = HazelcastClient()
 
     with pytest.raises(PluginNotInstalledError, match="pip install hazelcast-cp") as caught:
@@ -391,3 +402,36 @@ async def test_each_client_has_its_own_plugins(no_autoload: None) -> None:
 def test_client_requires_a_running_loop(no_autoload: None) -> None:
     with pytest.raises(RuntimeError, match="running event loop"):
         HazelcastClient()
+
+
+async def test_an_installed_distribution_lacking_the_accessor_is_named_with_its_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV, raising=False)
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: [])  # autoload on, finding no entry point
+    monkeypatch.setattr(
+        "hazelcast.plugin.manager.installed_version",
+        lambda distribution: "0.0.1" if distribution == "hazelcast-collections" else None,
+    )
+    client = HazelcastClient(plugins=[JobsPlugin()])  # provides get_map only: get_queue has no plugin
+
+    with pytest.raises(PluginFeatureUnavailableError) as caught:
+        await client.get_queue("jobs")
+    message = str(caught.value)
+    assert "get_queue() is not provided by any installed plugin" in message
+    assert "hazelcast-collections 0.1.0" not in message and "hazelcast-collections 0.0.1 is installed" in message
+    assert "pip install -U hazelcast-collections" in message
+    assert (caught.value.distribution, caught.value.version) == ("hazelcast-collections", "0.0.1")
+    assert not isinstance(caught.value, PluginNotInstalledError), "it is installed: 'install it' would mislead"
+
+
+async def test_an_installed_distribution_with_autoload_off_says_autoload_is_off(
+    no_autoload: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hazelcast.plugin.manager.installed_version", lambda distribution: "0.1.0")
+    client = HazelcastClient()
+
+    with pytest.raises(PluginFeatureUnavailableError, match="autoloading is disabled") as caught:
+        client.cp_subsystem
+    assert caught.value.feature == "HazelcastClient.cp_subsystem"
+    assert caught.value.distribution == "hazelcast-cp"

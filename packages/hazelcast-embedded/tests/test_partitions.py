@@ -44,3 +44,17 @@ def test_joining_member_takes_a_fair_share_and_others_keep_the_rest() -> None:
 
 def test_no_members_means_no_replicas() -> None:
     assert assign_replicas(3, [], [["a"], ["a"], ["a"]], 2) == [[], [], []]
+
+
+def test_a_joining_member_takes_its_share_of_owners_and_of_every_backup_index() -> None:
+    table = assign_replicas(271, ["a"], [], 3)
+    for members in (["a", "b"], ["a", "b", "c"], ["a", "b", "c", "d"]):
+        table = assign_replicas(271, members, table, 3)
+        floor = 271 // len(members)
+        for index in range(min(3, len(members))):
+            counts = Counter(replicas[index] for replicas in table)
+            assert set(counts) == set(members), f"index {index} with {members}: {counts}"
+            if len(members) > 3:
+                # With more members than replicas there is room to move backups: everyone gets a fair share.
+                assert min(counts.values()) >= floor, f"index {index} with {members}: {counts}"
+        assert all(len(set(replicas)) == len(replicas) for replicas in table)

@@ -182,21 +182,27 @@ async def test_unknown_message_type_is_code_61_and_connection_stays(
     assert await client.call("Client.ping") is None
 
 
-async def test_malformed_request_body_is_an_error_response(cluster: EmbeddedCluster, connect) -> None:
+async def test_malformed_request_body_is_an_error_response_then_the_connection_closes(
+    cluster: EmbeddedCluster, connect
+) -> None:
     client = await connect(cluster.addresses[0])
     # Map.put with its initial frame only: the name/key/value frames are missing.
     initial = struct.pack("<iqiqq", 0x010100, 5, 3, 1, -1)
     client.write(encode_message([(UNFRAGMENTED, initial)]))
     error = decode_error(await client.response(5))[0]
     assert error.error_code == 23
-    assert await client.call("Client.ping") is None
+    assert await client.is_closed_by_peer()
+    await _ping_works(connect, cluster.addresses[0])
 
 
-async def test_short_initial_frame_with_readable_header_gets_an_error(cluster: EmbeddedCluster, connect) -> None:
+async def test_short_initial_frame_with_readable_header_gets_an_error_then_the_connection_closes(
+    cluster: EmbeddedCluster, connect
+) -> None:
     client = await connect(cluster.addresses[0])
     client.write(encode_message([(UNFRAGMENTED, struct.pack("<iq", 0x000B00, 9))]))
     assert decode_error(await client.response(9))[0].error_code == 23
-    assert await client.call("Client.ping") is None
+    assert await client.is_closed_by_peer()
+    await _ping_works(connect, cluster.addresses[0])
 
 
 async def test_oversized_message_before_authentication_closes(cluster: EmbeddedCluster, connect) -> None:

@@ -94,6 +94,40 @@ async def test_ready_line_and_control_kill_restart(standalone: _Process, connect
     assert await asyncio.wait_for(standalone.process.wait(), 10) == 0
 
 
+async def test_control_add_joins_a_member_and_reports_the_partition_table(
+    standalone: _Process, connect, wire
+) -> None:
+    ready = standalone.ready
+    client = await connect(ready["members"][0], authenticate=False)
+    assert (await client.authenticate(cluster_name="standalone")).status == 0
+    for i in range(200):
+        await client.key_call("Map.set", "m", wire.data_int(i), wire.data_int(i), 1, -1)
+    (before,) = await standalone.control("partitions")
+    assert before["ok"] and before["partition_count"] == 271
+    assert sorted(p for m in before["members"] for p in m["owned"]) == list(range(271))
+
+    (added,) = await standalone.control("add")
+    assert added["ok"] and added["member"]["index"] == 3 and added["member"]["state"] == "running"
+    assert added["partition_table_version"] > before["partition_table_version"]
+    (after,) = await standalone.control('{"command": "partitions"}')
+    assert after["partition_table_version"] == added["partition_table_version"]
+    owners = {m["index"]: m for m in after["members"]}
+    assert set(owners) == {0, 1, 2, 3}
+    assert sorted(p for m in after["members"] for p in m["owned"]) == list(range(271))
+    # The newcomer took a fair share of owners and backups, and the control's member view agrees.
+    assert 40 <= len(owners[3]["owned"]) <= 90 and owners[3]["backups"]
+    (members,) = await standalone.control("members")
+    assert members["members"][3]["partitions"] == owners[3]["owned"]
+
+    newcomer = await connect(added["member"]["address"], authenticate=False)
+    assert (await newcomer.authenticate(cluster_name="standalone")).status == 0
+    assert await newcomer.call("Map.size", "m") == 200
+    for i in range(200):
+        assert await newcomer.key_call("Map.get", "m", wire.data_int(i), 1) == wire.data_int(i)
+    (refused,) = await standalone.control("add 2")
+    assert refused["ok"] is False and "no member number" in refused["error"]
+
+
 async def test_sigterm_stops_the_process() -> None:
     running = await _start("--port", "0")
     running.process.send_signal(signal.SIGTERM)

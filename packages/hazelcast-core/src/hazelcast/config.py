@@ -26,6 +26,7 @@ from hazelcast.errors import InvalidConfigurationError
 
 __all__ = [
     "BitmapIndexOptions",
+    "ClientFailoverConfig",
     "Config",
     "EvictionPolicy",
     "FlakeIdGeneratorConfig",
@@ -1184,3 +1185,6 @@ class Config(_OptionHolder):
     _OPTIONS = _options_of(locals())
     __slots__ = _option_slots(locals())
 
+
+# Defined in its own module, which needs Config to exist first; offered here, where users look for configuration.
+from hazelcast.failover import ClientFailoverConfig  # noqa: E402

@@ -95,6 +95,7 @@ __all__ = [
     "OperationTimeoutError",
     "OutOfMemoryError",
     "PartitionMigratingError",
+    "PluginFeatureUnavailableError",
     "PluginNotInstalledError",
     "QueryError",
     "QueryResultSizeExceededError",
@@ -670,6 +671,27 @@ class PluginNotInstalledError(HazelcastPluginError):
 
     def __reduce__(self) -> tuple[type[PluginNotInstalledError], tuple[str, str | None]]:
         return type(self), (self.distribution, self.feature)
+
+
+class PluginFeatureUnavailableError(HazelcastPluginError):
+    """A feature's distribution is installed, yet no loaded plugin provides the feature.
+
+    Either plugin autoloading is off (``HAZELCAST_DISABLE_PLUGIN_AUTOLOAD``), or the installed version of the
+    distribution predates the feature; ``reason`` says which.
+    """
+
+    def __init__(self, distribution: str, version: str, feature: str, reason: str) -> None:
+        super().__init__(
+            f"{feature} is not provided by any installed plugin. It comes from the {distribution!r} distribution; "
+            f"{distribution} {version} is installed, but {reason}"
+        )
+        self.distribution: str = distribution
+        self.version: str = version
+        self.feature: str = feature
+        self.reason: str = reason
+
+    def __reduce__(self) -> tuple[type[PluginFeatureUnavailableError], tuple[str, str, str, str]]:
+        return type(self), (self.distribution, self.version, self.feature, self.reason)
 
 
 # ----------------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,10 @@ __all__ = ["CallbackRunner"]
 _logger = structlog.get_logger("hazelcast.listener")
 
 
+#: How long a shutting-down client waits for async listener callbacks still running.
+CLOSE_GRACE_SECONDS = 2.0
+
+
 class CallbackRunner:
     """Isolates the client from its users' listener code: an exception is logged, never propagated."""
 
@@ -38,8 +42,12 @@ class CallbackRunner:
         except Exception:
             _logger.exception("listener.callback_failed", listener_event=event_name)
 
-    async def close(self) -> None:
+    async def close(self, grace: float = CLOSE_GRACE_SECONDS) -> None:
+        """Let running async callbacks finish (the SHUTDOWN listener's among them) for up to ``grace`` seconds, then
+        cancel the rest."""
         tasks = list(self._tasks)
+        if tasks and grace > 0:
+            await asyncio.wait(tasks, timeout=grace)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -21,10 +21,10 @@ from hazelcast._internal.partition import PartitionService
 from hazelcast._internal.proxy_manager import ProxyManager
 from hazelcast._internal.statistics import StatisticsService
 from hazelcast.config import Config
+from hazelcast.failover import ClientFailoverConfig
 from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
-from hazelcast.errors import HazelcastClientNotActiveError, PluginNotInstalledError
+from hazelcast.errors import HazelcastClientNotActiveError, InvalidConfigurationError
 from hazelcast.plugin.manager import PluginManager
-from hazelcast.plugin.spec import ACCESSOR_DISTRIBUTIONS
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
@@ -56,15 +56,32 @@ class HazelcastClient:
     with ``client = await HazelcastClient.create_and_start(...)``. The constructor only builds the client; it must run
     inside the event loop the client will use. The client is not thread-safe: use it from its loop only.
 
+    A :class:`~hazelcast.config.ClientFailoverConfig` instead of a Config makes a blue/green failover client: it
+    moves to the next cluster of the list when it loses the one it uses (see :mod:`hazelcast.failover`).
+
     ``plugins`` registers plugin objects in addition to those found through the ``hazelcast.plugins`` entry points
     (handy in tests and applications that ship a proxy type of their own).
     """
 
-    def __init__(self, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, config: Config | ClientFailoverConfig | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
+    ) -> None:
+        failover: ClientFailoverConfig | None = None
+        if isinstance(config, ClientFailoverConfig):
+            if kwargs:
+                raise InvalidConfigurationError(
+                    "pass either a ClientFailoverConfig or configuration keyword arguments, not both "
+                    f"(got a ClientFailoverConfig and {', '.join(sorted(kwargs))})"
+                )
+            config.validate()
+            failover, config = config, config.configs[0]
         if config is None:
             config = Config.from_dict(kwargs)
         elif kwargs:
-            raise TypeError("pass either a Config object or configuration keyword arguments, not both")
+            raise InvalidConfigurationError(
+                "pass either a Config object or configuration keyword arguments, not both "
+                f"(got a Config and {', '.join(sorted(kwargs))})"
+            )
         elif not isinstance(config, Config):
             raise TypeError(f"config must be a hazelcast.config.Config, not {type(config).__name__}")
         try:
@@ -89,7 +106,11 @@ class HazelcastClient:
         self._cluster = ClusterService(loop, self._callbacks)
         self._cluster.smart_routing = config.smart_routing
         self._cluster.use_public_ip = config.use_public_ip
-        self._connections = ConnectionManager(config, loop, self._invocations, self._lifecycle, self._uuid, self._name)
+        self._connections = ConnectionManager(
+            config, loop, self._invocations, self._lifecycle, self._uuid, self._name,
+            failover_configs=failover.configs if failover else (),
+            try_count=failover.try_count if failover else 1,
+        )
         self._listeners = ListenerService(loop, self._invocations, self._connections, config.smart_routing)
         self._cluster_view = ClusterViewListener(
             loop, self._invocations, self._cluster, self._partitions, self._connections
@@ -143,6 +164,7 @@ class HazelcastClient:
         invocations.unreplicated_schemas = self._serialization.unreplicated_schemas
         invocations.compact_service = self._compact
         self._listeners.event_guard = self._compact.guard_event_handler
+        self._partitions.replicate_schemas_of = self._compact.replicate_schemas_of
         connections.cluster_restarted.append(self._compact.cluster_restarted)
 
     def _register_backup_listener(self, connection: Any) -> None:
@@ -155,7 +177,7 @@ class HazelcastClient:
 
     @classmethod
     async def create_and_start(
-        cls, config: Config | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
+        cls, config: Config | ClientFailoverConfig | None = None, *, plugins: Sequence[object] = (), **kwargs: Any
     ) -> HazelcastClient:
         """Create a client and start it: connected to the cluster on return, unless ``async_start`` is set."""
         client = cls(config, plugins=plugins, **kwargs)
@@ -163,7 +185,10 @@ class HazelcastClient:
         return client
 
     async def _start(self) -> None:
+        # Hazelcast's order: STARTING and STARTED as the client's services start, then CONNECTED once the first
+        # member accepts it. A start that fails shuts the client down through SHUTTING_DOWN and SHUTDOWN.
         self._lifecycle.fire(LifecycleState.STARTING)
+        self._lifecycle.fire(LifecycleState.STARTED)
         try:
             await self._connections.start()
             if not self._config.async_start:
@@ -171,9 +196,8 @@ class HazelcastClient:
                 if self._config.smart_routing:
                     await self._connect_to_all_members()
         except BaseException:
-            await self._close(fire_states=False)
+            await self._close(fire_states=True)
             raise
-        self._lifecycle.fire(LifecycleState.STARTED)
         _logger.info("client.started", client=self._name)
         self._statistics.start()
 
@@ -204,8 +228,7 @@ class HazelcastClient:
             self._lifecycle.fire(LifecycleState.SHUTTING_DOWN)
         else:
             self._lifecycle.running = False
-        self._invocations.shutdown()
-        self._compact.close()
+        # Client-level services close first, while the connections still carry their goodbyes (CP sessions...).
         for attribute, service in list(self._client_services.items()):
             close = self._plugins.client_services[attribute].close
             if close is not None:
@@ -213,6 +236,8 @@ class HazelcastClient:
                     await close(service)
                 except Exception:
                     _logger.exception("client.service_close_failed", service=attribute)
+        self._invocations.shutdown()
+        self._compact.close()
         await self._listeners.close()
         self._cluster_view.close()
         await self._connections.shutdown()
@@ -231,9 +256,7 @@ class HazelcastClient:
         # A missing plugin is permanent while a stopped client may be started: report the missing plugin first, so
         # the user is not sent to start a client that could never serve the call.
         if self._plugins.proxy_type_for_accessor(accessor) is None:
-            raise PluginNotInstalledError(
-                ACCESSOR_DISTRIBUTIONS.get(accessor, "a plugin providing it"), feature=f"{accessor}()"
-            )
+            raise self._plugins.unavailable(accessor, f"{accessor}()")
         self._check_running()
         return await self._proxies.get_by_accessor(accessor, name)
 
@@ -350,8 +373,7 @@ class HazelcastClient:
             return service
         service_type = self._plugins.client_services.get(attribute)
         if service_type is None:
-            distribution = ACCESSOR_DISTRIBUTIONS.get(attribute, "a plugin providing it")
-            raise PluginNotInstalledError(distribution, feature=f"HazelcastClient.{attribute}")
+            raise self._plugins.unavailable(attribute, f"HazelcastClient.{attribute}")
         service = self._client_services[attribute] = service_type.factory(self._context)
         return service
 

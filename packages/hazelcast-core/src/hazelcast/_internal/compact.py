@@ -106,7 +106,22 @@ class CompactSchemaService:
         self._spawn(self._start_after(invocation, waits, start))
         return True
 
-    def _pending_replications(self, request: bytearray) -> list[asyncio.Task[None]]:
+    async def replicate_schemas_of(self, data: bytes) -> None:
+        """Wait until the cluster has every pending schema ``data`` was written with (a key whose partition id is
+        asked for); raises what the replication raised. A cancelled caller leaves the replication running for the
+        requests that share it."""
+        waits = self._pending_replications(data)
+        if not waits:
+            return
+        await asyncio.wait(waits)
+        for task in waits:
+            if task.cancelled():
+                raise HazelcastSerializationError("Compact schema replication was cancelled")
+            error = task.exception()
+            if error is not None:
+                raise error
+
+    def _pending_replications(self, request: bytes | bytearray) -> list[asyncio.Task[None]]:
         waits: list[asyncio.Task[None]] = []
         send_all = self._send_all
         if send_all is not None:

@@ -16,11 +16,13 @@ import socket
 import ssl
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from hazelcast._internal.cluster_choice import ClusterChoice
+from hazelcast._internal.lifecycle import LifecycleState
 from hazelcast.config import ReconnectMode
 from hazelcast.core import Address
 from hazelcast.errors import (
@@ -242,8 +244,12 @@ class ConnectionManager:
         lifecycle: LifecycleService,
         client_uuid: uuid.UUID,
         client_name: str,
+        failover_configs: Sequence[Config] = (),
+        try_count: int = 1,
     ) -> None:
         self.config = config
+        #: The cluster to connect to: ``config``, or the current entry of the failover list.
+        self.clusters = ClusterChoice(failover_configs or [config], try_count, make_ssl_context_for)
         self.loop = loop
         self.invocation_service = invocation_service
         self._lifecycle = lifecycle
@@ -258,7 +264,6 @@ class ConnectionManager:
         self._member_connect_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self._backoff = _BackoffTimer(config, loop)
-        self._ssl_context = make_ssl_context_for(config) if config.ssl_enabled else None
         self._shutdown = False
         self.cluster_id: uuid.UUID | None = None
         self.on_connection_added: list[Callable[[Connection], None]] = []
@@ -289,21 +294,38 @@ class ConnectionManager:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        was_connected = bool(self.connections)
         for connection in list(self._connection_list):
             connection.close("the client is shutting down")
         # Let transports run connection_lost before the loop may be closed.
         await asyncio.sleep(0)
+        if was_connected:
+            # Fired here rather than by the last connection_lost, so that it always comes before SHUTDOWN.
+            self._lifecycle.fire(LifecycleState.DISCONNECTED)
 
     # -- connecting -------------------------------------------------------------------------------------------------
 
     def _initial_addresses(self) -> list[Address]:
-        members = self.config.cluster_members or ["127.0.0.1"]
+        members = self.clusters.current.cluster_members or ["127.0.0.1"]
         addresses = [address for text in members for address in parse_address(text)]
         if self.config.shuffle_member_list:
             random.shuffle(addresses)
         return addresses
 
     async def _connect_to_cluster(self) -> None:
+        clusters = self.clusters
+        attempts = clusters.attempts()
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._connect_to_current_cluster()
+                return
+            except (IllegalStateError, AuthenticationError, ClientNotAllowedInClusterError):
+                # This cluster is unreachable or refuses the client: with failover, the next one is tried.
+                if attempt == attempts or self._shutdown:
+                    raise
+            clusters.move_on()
+
+    async def _connect_to_current_cluster(self) -> None:
         self._backoff.reset()
         while not self._shutdown:
             tried = []
@@ -315,7 +337,8 @@ class ConnectionManager:
             sleep = self._backoff.next_sleep()
             if sleep is None:
                 raise IllegalStateError(
-                    f"unable to connect to any cluster member (tried {', '.join(tried)}) within "
+                    f"unable to connect to any member of cluster {self.clusters.current.cluster_name!r} "
+                    f"(tried {', '.join(tried)}) within "
                     f"cluster_connect_timeout={self.config.cluster_connect_timeout}s"
                 )
             _logger.warning("connection.cluster_unreachable", retry_in=round(sleep, 3), attempt=self._backoff.attempt)
@@ -336,7 +359,9 @@ class ConnectionManager:
     def _candidate_addresses(self) -> list[Address]:
         seen: set[Address] = set()
         out = []
-        for address in self.member_addresses() + self._initial_addresses():
+        # Members learned from a cluster the client has just moved away from are no way into the next one.
+        learned = [] if self.clusters.switched else self.member_addresses()
+        for address in learned + self._initial_addresses():
             if address not in seen:
                 seen.add(address)
                 out.append(address)
@@ -377,14 +402,15 @@ class ConnectionManager:
         connection_id = self._next_connection_id
         self._next_connection_id += 1
         timeout = self.config.connection_timeout or None
+        ssl_context = self.clusters.ssl_context
         try:
             async with asyncio.timeout(timeout):
                 _transport, connection = await self.loop.create_connection(
                     lambda: Connection(self, address, connection_id),
                     address.host,
                     address.port,
-                    ssl=self._ssl_context,
-                    server_hostname=address.host if self._ssl_context is not None else None,
+                    ssl=ssl_context,
+                    server_hostname=address.host if ssl_context is not None else None,
                 )
             self._connection_list.append(connection)
             async with asyncio.timeout(timeout):
@@ -401,10 +427,11 @@ class ConnectionManager:
         return self._on_authenticated(connection, response)
 
     async def _authenticate(self, connection: Connection) -> Any:
-        config = self.config
-        routing_mode = 1 if config.smart_routing else 0
+        # Cluster name and credentials come from the cluster being joined; everything else from the client's config.
+        config = self.clusters.current
+        routing_mode = 1 if self.config.smart_routing else 0
         common = (self.client_uuid, CLIENT_TYPE, _SERIALIZATION_VERSION, CLIENT_VERSION, self.client_name,
-                  list(config.labels), routing_mode, False)
+                  list(self.config.labels), routing_mode, False)
         if config.token_provider is not None:
             token = config.token_provider.token(connection.address)
             request = _AUTHENTICATION_CUSTOM.encode_request(config.cluster_name, bytes(token), *common)
@@ -415,7 +442,8 @@ class ConnectionManager:
             )
             decoder = _AUTHENTICATION.decode_response
         response = await self.invocation_service.invoke(
-            request, decoder=decoder, connection=connection, urgent=True, timeout=config.connection_timeout or None
+            request, decoder=decoder, connection=connection, urgent=True,
+            timeout=self.config.connection_timeout or None,
         )
         status = response.status
         if status == 0:
@@ -455,7 +483,11 @@ class ConnectionManager:
             server_version=response.server_hazelcast_version,
         )
         if first:
-            self._lifecycle.fire("CONNECTED")
+            if self.clusters.switched:
+                self.clusters.switched = False
+                if restarted:
+                    self._lifecycle.fire(LifecycleState.CHANGED_CLUSTER)
+            self._lifecycle.fire(LifecycleState.CONNECTED)
         if restarted:
             _logger.info("connection.cluster_restarted", cluster_id=str(response.cluster_id))
             for callback in self.cluster_restarted:
@@ -481,7 +513,7 @@ class ConnectionManager:
         for callback in self.on_connection_removed:
             callback(connection)
         if not self.connections and not self._shutdown:
-            self._lifecycle.fire("DISCONNECTED")
+            self._lifecycle.fire(LifecycleState.DISCONNECTED)
             self._start_reconnect()
 
     def _start_reconnect(self) -> None:
@@ -539,18 +571,22 @@ class ConnectionManager:
         timeout = self.config.heartbeat_timeout
         while True:
             await asyncio.sleep(min(interval, timeout) / 2 if interval > 0 else 1.0)
-            now = self.loop.time()
-            for connection in list(self.connections.values()):
-                if not connection.live:
-                    continue
-                if now - connection.last_read > timeout:
-                    _logger.warning("connection.heartbeat_timeout", connection=connection.connection_id)
-                    connection.close(f"heartbeat timed out: nothing read for {timeout}s", TimeoutError())
-                elif now - connection.last_write > interval:
-                    future = self.invocation_service.invoke(
-                        _PING.encode_request(), connection=connection, urgent=True
-                    )
-                    future.add_done_callback(_ignore_result)
+            try:
+                self._heartbeat_round(interval, timeout)
+            except Exception:  # one failed round must not end the heartbeats of every later one
+                _logger.exception("connection.heartbeat_round_failed")
+
+    def _heartbeat_round(self, interval: float, timeout: float) -> None:
+        now = self.loop.time()
+        for connection in list(self.connections.values()):
+            if not connection.live:
+                continue
+            if now - connection.last_read > timeout:
+                _logger.warning("connection.heartbeat_timeout", connection=connection.connection_id)
+                connection.close(f"heartbeat timed out: nothing read for {timeout}s", TimeoutError())
+            elif now - connection.last_write > interval:
+                future = self.invocation_service.invoke(_PING.encode_request(), connection=connection, urgent=True)
+                future.add_done_callback(_ignore_result)
 
     # -- sockets ---------------------------------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ class LifecycleState:
     STARTED = "STARTED"
     CONNECTED = "CONNECTED"
     DISCONNECTED = "DISCONNECTED"
+    #: A failover client connected to another cluster of its list (before CONNECTED).
+    CHANGED_CLUSTER = "CHANGED_CLUSTER"
     SHUTTING_DOWN = "SHUTTING_DOWN"
     SHUTDOWN = "SHUTDOWN"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -33,6 +34,8 @@ class PartitionService:
         self.owners: list[uuid.UUID | None] = []
         self._version = -1
         self._source: Connection | None = None
+        #: Set by the client: waits until the cluster has every pending Compact schema found in a Data.
+        self.replicate_schemas_of: Callable[[bytes], Awaitable[None]] | None = None
 
     # -- public API ------------------------------------------------------------------------------------------------
 
@@ -42,11 +45,18 @@ class PartitionService:
             return self.owners[partition_id]
         return None
 
-    def get_partition_id(self, key: Any) -> int:
-        """The partition of ``key`` (serialized as the client would send it)."""
+    async def get_partition_id(self, key: Any) -> int:
+        """The partition of ``key`` (serialized as the client would send it).
+
+        A coroutine, as in the official asyncio client: a Compact key written for the first time carries a schema the
+        cluster may not have, and the schema is sent to the cluster before the partition id is given out.
+        """
         if self._count == 0:
             raise ClientOfflineError("the partition count is not known before the client has connected")
-        return self.partition_id_of_data(self._serialization.to_data(key))
+        data = self._serialization.to_data(key)
+        if self._serialization.unreplicated_schemas and self.replicate_schemas_of is not None:
+            await self.replicate_schemas_of(data)
+        return self.partition_id_of_data(data)
 
     def get_partition_count(self) -> int:
         """Number of partitions of the cluster; 0 before the first connection."""

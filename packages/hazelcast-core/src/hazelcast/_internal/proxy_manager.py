@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from hazelcast.errors import HazelcastPluginError, PluginNotInstalledError
-from hazelcast.plugin.spec import ACCESSOR_DISTRIBUTIONS
+from hazelcast.errors import HazelcastPluginError
 from hazelcast.protocol import method
 
 if TYPE_CHECKING:
@@ -78,8 +77,7 @@ class ProxyManager:
     async def get_by_accessor(self, accessor: str, name: str) -> Proxy:
         proxy_type = self._plugins.proxy_type_for_accessor(accessor)
         if proxy_type is None:
-            distribution = ACCESSOR_DISTRIBUTIONS.get(accessor)
-            raise PluginNotInstalledError(distribution or "a plugin providing it", feature=f"{accessor}()")
+            raise self._plugins.unavailable(accessor, f"{accessor}()")
         return await self.get_or_create(proxy_type.service_name, name)
 
     async def destroy_proxy(self, service_name: str, name: str) -> bool:

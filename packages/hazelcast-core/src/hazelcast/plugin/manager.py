@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
 from collections.abc import Iterable
 
 import pluggy
 import structlog
 
-from hazelcast.errors import DuplicateServiceError
+from hazelcast.errors import (
+    DuplicateServiceError,
+    HazelcastPluginError,
+    PluginFeatureUnavailableError,
+    PluginNotInstalledError,
+)
 from hazelcast.plugin import hookspecs
 from hazelcast.plugin.loading import hook_items, load_plugin_manager
-from hazelcast.plugin.spec import ClientServiceType, ProxyType
+from hazelcast.plugin.spec import ACCESSOR_DISTRIBUTIONS, ClientServiceType, ProxyType
 from hazelcast.proxy import Proxy
 
-__all__ = ["DISABLE_AUTOLOAD_ENV", "ENTRY_POINT_GROUP", "PluginManager"]
+__all__ = ["DISABLE_AUTOLOAD_ENV", "ENTRY_POINT_GROUP", "PluginManager", "installed_version"]
 
 ENTRY_POINT_GROUP = "hazelcast.plugins"
 #: Set (to any non-empty value) to stop the client from loading plugins through entry points; plugins passed to
@@ -27,6 +34,7 @@ class PluginManager:
     """One per client: a pluggy manager plus typed, validated views of the hooks' results."""
 
     def __init__(self, plugins: Iterable[object] = (), autoload: bool | None = None) -> None:
+        self._autoload = autoload
         self._pm = load_plugin_manager(
             hookspecs.PROJECT_NAME, hookspecs, ENTRY_POINT_GROUP, DISABLE_AUTOLOAD_ENV, plugins, autoload
         )
@@ -95,4 +103,34 @@ class PluginManager:
         for proxy_type in self.proxy_types.values():
             if proxy_type.accessor == accessor:
                 return proxy_type
+        return None
+
+    def unavailable(self, name: str, feature: str) -> HazelcastPluginError:
+        """The error for a client accessor or service ``name`` that no loaded plugin provides.
+
+        It names the distribution that provides ``name`` and tells apart the three reasons a user meets: the
+        distribution is not installed, it is installed but autoloading is off, or its installed version lacks it.
+        """
+        distribution = ACCESSOR_DISTRIBUTIONS.get(name)
+        if distribution is None:
+            return PluginNotInstalledError("a plugin providing it", feature=feature)
+        version = installed_version(distribution)
+        if version is None:
+            return PluginNotInstalledError(distribution, feature=feature)
+        autoload = self._autoload if self._autoload is not None else not os.environ.get(DISABLE_AUTOLOAD_ENV)
+        if not autoload:
+            reason = (
+                f"plugin autoloading is disabled ({DISABLE_AUTOLOAD_ENV} is set or autoload=False): pass its plugin "
+                "to the client explicitly or enable autoloading"
+            )
+        else:
+            reason = f"that version does not provide it: upgrade it with: pip install -U {distribution}"
+        return PluginFeatureUnavailableError(distribution, version, feature, reason)
+
+
+def installed_version(distribution: str) -> str | None:
+    """The installed version of ``distribution``, or None when it is not installed."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
         return None

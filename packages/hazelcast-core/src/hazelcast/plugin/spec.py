@@ -36,7 +36,7 @@ class ClientServiceType:
     """A client-level service a plugin provides, exposed as a ``HazelcastClient`` attribute (``cp_subsystem``, ...).
 
     ``factory`` is called once, with the client's :class:`~hazelcast.proxy.ProxyContext`, the first time the
-    attribute is read; ``close`` (optional, async) is awaited when the client shuts down.
+    attribute is read; ``close`` (optional, async) is awaited when the client shuts down, before its connections close.
     """
 
     attribute: str

@@ -8,6 +8,7 @@ decoder)`` to any member, ``self._invoke_on_partition(request, partition_id, dec
 from __future__ import annotations
 
 import asyncio
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from hazelcast.serialization import SerializationService
 
 __all__ = ["Proxy", "ProxyContext", "check_not_none", "task_id", "to_millis"]
+
+# The proxy distributions add modules here at the official client's import paths (``hazelcast.proxy.map``...): this
+# package is regular, so its path is extended over every installed distribution's ``hazelcast/proxy`` folder.
+__path__ = pkgutil.extend_path(__path__, __name__)
 
 _DESTROY_PROXY = method("Client.destroyProxy")
 

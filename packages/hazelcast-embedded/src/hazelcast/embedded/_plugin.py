@@ -1,12 +1,17 @@
 """The embedded member's own plugin, loaded through the ``hazelcast.embedded.plugins`` entry point like any other.
 
-It contributes the Map and VectorCollection services and their ``map`` and ``vector-collection`` sections.
+It contributes the member's data-structure services (Map, MultiMap, ReplicatedMap, the lock service, the CP
+subsystem, VectorCollection) and their configuration sections.
 """
 
 from __future__ import annotations
 
+from hazelcast.embedded.cp import CP_CONFIG_SECTION, CP_SERVICES
 from hazelcast.embedded.hookspecs import hookimpl
+from hazelcast.embedded.locks import LOCK_SERVICE
 from hazelcast.embedded.map import MAP_CONFIG_SECTION, MAP_SERVICE
+from hazelcast.embedded.multimap import MULTIMAP_CONFIG_SECTION, MULTIMAP_SERVICE
+from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE
 from hazelcast.embedded.spec import MemberServiceSpec, StructureConfigSpec
 from hazelcast.embedded.vector import VECTOR_CONFIG_SECTION, VECTOR_SERVICE
 
@@ -15,9 +20,9 @@ __all__ = ["hazelcast_embedded_services", "hazelcast_embedded_structure_configs"
 
 @hookimpl
 def hazelcast_embedded_services() -> tuple[MemberServiceSpec, ...]:
-    return (MAP_SERVICE, VECTOR_SERVICE)
+    return (MAP_SERVICE, MULTIMAP_SERVICE, REPLICATED_MAP_SERVICE, LOCK_SERVICE, *CP_SERVICES, VECTOR_SERVICE)
 
 
 @hookimpl
 def hazelcast_embedded_structure_configs() -> tuple[StructureConfigSpec, ...]:
-    return (MAP_CONFIG_SECTION, VECTOR_CONFIG_SECTION)
+    return (MAP_CONFIG_SECTION, MULTIMAP_CONFIG_SECTION, CP_CONFIG_SECTION, VECTOR_CONFIG_SECTION)

@@ -335,6 +335,20 @@ class EmbeddedCluster:
         """Owner first, then the backup members of ``partition_id``."""
         return self._replicas[partition_id]
 
+    def partitions_of(self, member: EmbeddedMember) -> tuple[list[int], list[int]]:
+        """(ids of the partitions ``member`` owns, ids of those it holds a backup replica of); empty when it is not
+        running. Migrations happen at once on a membership change, so this is always the settled table."""
+        owned: list[int] = []
+        backups: list[int] = []
+        if not member.alive:
+            return owned, backups
+        for partition_id, replicas in enumerate(self._replicas):
+            if replicas and replicas[0] is member:
+                owned.append(partition_id)
+            elif member in replicas:
+                backups.append(partition_id)
+        return owned, backups
+
     def _rebalance(self, leaving: EmbeddedMember | None) -> None:
         """Reassign replicas for the current live members, move the data, and tell the clients."""
         previous = self._replicas

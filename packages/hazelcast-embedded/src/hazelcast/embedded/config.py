@@ -254,7 +254,11 @@ class StructureConfigs:
         self._exact: dict[str, dict[str, Any]] = {}
         self._wildcards: dict[str, list[tuple[str, str, str, Any]]] = {}
         self._defaults: dict[str, Any] = {}
+        self._whole: dict[str, Any] = {}
         for section, spec in sections.items():
+            if not spec.per_name:
+                self._whole[section] = parse_settings(spec.settings_type, raw.get(section), section)
+                continue
             exact: dict[str, Any] = {}
             wildcards: list[tuple[str, str, str, Any]] = []
             for pattern, settings in (raw.get(section) or {}).items():
@@ -274,6 +278,10 @@ class StructureConfigs:
             self._wildcards[section] = wildcards
             self._defaults[section] = exact.get(DEFAULT_PATTERN) or spec.settings_type()
         self._cache: dict[tuple[str, str], Any] = {}
+
+    def section_settings(self, section: str) -> Any:
+        """The settings of a section that is one object for the whole cluster (``per_name=False``)."""
+        return self._whole[section]
 
     def lookup(self, section: str, name: str) -> Any:
         """The settings that apply to the object ``name`` of section ``section`` (e.g. ``("map", "orders-1")``)."""
@@ -315,7 +323,7 @@ class StructureConfigs:
     def max_backup_count(self) -> int:
         """The highest ``backup_count`` any configured structure asks for (sizes the partition table)."""
         highest = 0
-        for section in self._specs:
+        for section in self._exact:
             for settings in self.all_settings(section):
                 highest = max(highest, int(getattr(settings, "backup_count", 0) or 0))
         return min(highest, MAX_BACKUP_COUNT)

@@ -3,7 +3,13 @@
 Each request is one line: a JSON object ``{"command": "kill", "member": 1}`` or the same as words, ``kill 1``. Each
 answer is one JSON line, ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}``. Commands:
 
-* ``members`` -> ``{"ok": true, "members": [{"index", "address", "uuid", "state", "suspended"}, ...]}``
+* ``members`` -> ``{"ok": true, "members": [{"index", "address", "uuid", "state", "suspended", "partitions"}, ...]}``
+  (``partitions``: the ids of the partitions the member owns)
+* ``partitions`` -> ``{"ok": true, "partition_table_version": V, "member_list_version": M, "partition_count": C,
+  "members": [{"index", "owned": [...], "backups": [...]}, ...]}``: a test waits for a version above the one it saw
+  before a membership change, then finds every partition moved (migrations are complete when the version is out)
+* ``add`` -> a new member joins the running cluster; partitions migrate to it with their data and backups:
+  ``{"ok": true, "member": {...}, "partition_table_version": V}``
 * ``kill N`` / ``restart N`` / ``shutdown-member N`` / ``suspend N`` / ``resume N`` / ``drop N`` (drop N's client
   connections) -> ``{"ok": true, "member": {...}}``
 * ``shutdown`` -> ``{"ok": true}``, then the process stops.
@@ -36,6 +42,21 @@ def member_summary(member: EmbeddedMember) -> dict[str, Any]:
         "uuid": str(member.uuid),
         "state": member.state,
         "suspended": member.suspended,
+        "partitions": member.cluster.partitions_of(member)[0],
+    }
+
+
+def partition_table(cluster: EmbeddedCluster) -> dict[str, Any]:
+    """The partition table as the ``partitions`` command reports it."""
+    members = []
+    for member in cluster.live_members:
+        owned, backups = cluster.partitions_of(member)
+        members.append({"index": member.index, "owned": owned, "backups": backups})
+    return {
+        "partition_table_version": cluster.partition_list_version,
+        "member_list_version": cluster.member_list_version,
+        "partition_count": cluster.partition_count,
+        "members": members,
     }
 
 
@@ -144,6 +165,15 @@ class ControlServer:
                 return {"ok": True, "members": [member_summary(m) for m in self._cluster.members]}, False
             if command == "shutdown":
                 return {"ok": True}, True
+            if command == "partitions":
+                return {"ok": True, **partition_table(self._cluster)}, False
+            if command == "add":
+                if number is not None:
+                    raise ControlError("add takes no member number: the new member gets the next one")
+                member = await self._cluster.add_member()
+                _logger.info("control.command", command=command, member=member.index)
+                answer = {"ok": True, "member": member_summary(member)}
+                return {**answer, "partition_table_version": self._cluster.partition_list_version}, False
             action = self._actions().get(command)
             if action is None:
                 raise ControlError(f"unknown command {command!r}")

@@ -322,8 +322,8 @@ class EmbeddedMember:
             connection.send(
                 error_message(IllegalArgumentError(f"malformed {route.name} request: {error!r}"), correlation_id)
             )
-            if not connection.authenticated:
-                connection.close_after_flush()
+            # A peer that sends what it cannot have encoded is not a client to keep talking to.
+            connection.close_after_flush()
             return
         owner = self
         if route.partition_bound:
@@ -394,8 +394,7 @@ class EmbeddedMember:
                     correlation_id,
                 )
             )
-            if not connection.authenticated:
-                connection.close_after_flush()
+            connection.close_after_flush()
         else:
             connection.abort("member.connection.malformed_header", size=len(initial))
 

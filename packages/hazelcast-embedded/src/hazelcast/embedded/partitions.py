@@ -6,9 +6,11 @@ Pure functions over member objects, so they are tested without sockets. The assi
 * a partition whose owner left goes to its first surviving backup (the backup is *promoted*: it already holds the data);
 * partitions without an owner, and those shed by overloaded members, go to the members with the fewest;
 * backups stay where they were when that keeps the replicas of a partition on distinct members, otherwise they go to
-  the member with the fewest backups at that replica index.
+  the member with the fewest backups at that replica index; then members below their fair share of backups (a
+  member that just joined) take backups over from those above it.
 
-Every member ends with ``floor(P/n)`` or ``ceil(P/n)`` owned partitions.
+Every member ends with ``floor(P/n)`` or ``ceil(P/n)`` owned partitions and, when members outnumber the replicas of a
+partition, at least ``floor(P/n)`` backups at each replica index.
 """
 
 from __future__ import annotations
@@ -108,3 +110,24 @@ def _assign_backups(
             )
             counts[member] += 1
         replicas.append(member)
+    _even_out_backups(table, index, members, counts)
+
+
+def _even_out_backups(table: list[list[M]], index: int, members: Sequence[M], counts: dict[M, int]) -> None:
+    """Move backups at ``index`` from members above the fair floor to those below it.
+
+    Keeping former holders can leave a joining member without backups: the partitions left over for it are often
+    the ones it owns, where it cannot also be a backup. Here such a member takes backups of other partitions.
+    """
+    floor = len(table) // len(members)
+    for under in members:
+        if counts[under] >= floor:
+            continue
+        for replicas in table:
+            current = replicas[index]
+            if counts[current] > floor and under not in replicas:
+                replicas[index] = under
+                counts[current] -= 1
+                counts[under] += 1
+                if counts[under] >= floor:
+                    break
