@@ -1,8 +1,8 @@
 """The embedded member's own plugin, loaded through the ``hazelcast.embedded.plugins`` entry point like any other.
 
 It contributes the member's data-structure services (Map, MultiMap, ReplicatedMap, the lock service, the CP
-subsystem), their configuration sections, and the server classes of the built-in predicates, aggregators and
-projections.
+subsystem, VectorCollection), their configuration sections, and the server classes of the built-in predicates,
+aggregators and projections.
 """
 
 from __future__ import annotations
@@ -16,18 +16,19 @@ from hazelcast.embedded.query.aggregation import AGGREGATION_SERVER_CLASSES
 from hazelcast.embedded.query.predicates import PREDICATE_SERVER_CLASSES
 from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE
 from hazelcast.embedded.spec import MemberServiceSpec, ServerClass, StructureConfigSpec
+from hazelcast.embedded.vector import VECTOR_CONFIG_SECTION, VECTOR_SERVICE
 
 __all__ = ["hazelcast_embedded_server_classes", "hazelcast_embedded_services", "hazelcast_embedded_structure_configs"]
 
 
 @hookimpl
 def hazelcast_embedded_services() -> tuple[MemberServiceSpec, ...]:
-    return (MAP_SERVICE, MULTIMAP_SERVICE, REPLICATED_MAP_SERVICE, LOCK_SERVICE, *CP_SERVICES)
+    return (MAP_SERVICE, MULTIMAP_SERVICE, REPLICATED_MAP_SERVICE, LOCK_SERVICE, *CP_SERVICES, VECTOR_SERVICE)
 
 
 @hookimpl
 def hazelcast_embedded_structure_configs() -> tuple[StructureConfigSpec, ...]:
-    return (MAP_CONFIG_SECTION, MULTIMAP_CONFIG_SECTION, CP_CONFIG_SECTION)
+    return (MAP_CONFIG_SECTION, MULTIMAP_CONFIG_SECTION, CP_CONFIG_SECTION, VECTOR_CONFIG_SECTION)
 
 
 @hookimpl
