@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from hazelcast.collections.list import List
 from hazelcast.collections.map import Map
+from hazelcast.collections.queue import Queue
+from hazelcast.collections.set import Set
 from hazelcast.plugin import ProxyType, hookimpl
 
 MAP_SERVICE = "hz:impl:mapService"
+LIST_SERVICE = "hz:impl:listService"
+SET_SERVICE = "hz:impl:setService"
+QUEUE_SERVICE = "hz:impl:queueService"
 
 
 @hookimpl
 def hazelcast_proxy_types() -> list[ProxyType]:
-    return [ProxyType(MAP_SERVICE, Map, accessor="get_map")]
+    return [
+        ProxyType(MAP_SERVICE, Map, accessor="get_map"),
+        ProxyType(LIST_SERVICE, List, accessor="get_list"),
+        ProxyType(SET_SERVICE, Set, accessor="get_set"),
+        ProxyType(QUEUE_SERVICE, Queue, accessor="get_queue"),
+    ]

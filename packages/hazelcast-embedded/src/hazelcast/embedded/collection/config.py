@@ -1,0 +1,40 @@
+"""Settings of lists and sets: the ``list`` and ``set`` sections of the member configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hazelcast.embedded.config import MAX_BACKUP_COUNT
+from hazelcast.embedded.spec import StructureConfigSpec
+from hazelcast.errors import InvalidConfigurationError
+
+__all__ = ["LIST_CONFIG_SECTION", "SET_CONFIG_SECTION", "CollectionConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionConfig:
+    """Per-list or per-set settings, by name pattern under ``list:`` / ``set:`` (as in Hazelcast's hazelcast.yaml).
+
+    ``max_size`` (``max-size``): most items the collection holds; 0 means unbounded (Java's default,
+    ``Integer.MAX_VALUE``). ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    """
+
+    max_size: int = 0
+    backup_count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_size < 0:
+            raise InvalidConfigurationError(f"max-size must be >= 0, got {self.max_size}")
+        if not 0 <= self.backup_count <= MAX_BACKUP_COUNT:
+            raise InvalidConfigurationError(
+                f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"
+            )
+
+    @property
+    def capacity(self) -> int:
+        """The effective bound on the number of items."""
+        return self.max_size if self.max_size > 0 else 2**31 - 1
+
+
+LIST_CONFIG_SECTION = StructureConfigSpec(section="list", settings_type=CollectionConfig)
+SET_CONFIG_SECTION = StructureConfigSpec(section="set", settings_type=CollectionConfig)

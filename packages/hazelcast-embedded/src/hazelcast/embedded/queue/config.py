@@ -1,0 +1,39 @@
+"""Settings of queues: the ``queue`` section of the member configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hazelcast.embedded.config import MAX_BACKUP_COUNT
+from hazelcast.embedded.spec import StructureConfigSpec
+from hazelcast.errors import InvalidConfigurationError
+
+__all__ = ["QUEUE_CONFIG_SECTION", "QueueConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueConfig:
+    """Per-queue settings, by name pattern under ``queue:`` (the keys of Hazelcast's hazelcast.yaml).
+
+    ``max_size`` (``max-size``): most items the queue holds, 0 for unbounded (``Integer.MAX_VALUE``); a full queue
+    answers ``offer`` with false and parks ``put`` and ``offer(timeout)`` until a consumer makes room.
+    ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    """
+
+    max_size: int = 0
+    backup_count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_size < 0:
+            raise InvalidConfigurationError(f"max-size must be >= 0, got {self.max_size}")
+        if not 0 <= self.backup_count <= MAX_BACKUP_COUNT:
+            raise InvalidConfigurationError(
+                f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"
+            )
+
+    @property
+    def capacity(self) -> int:
+        return self.max_size if self.max_size > 0 else 2**31 - 1
+
+
+QUEUE_CONFIG_SECTION = StructureConfigSpec(section="queue", settings_type=QueueConfig)
