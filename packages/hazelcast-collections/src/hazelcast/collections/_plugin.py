@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hazelcast.collections.executor import Executor
+from hazelcast.collections.flake_id_generator import FlakeIdGenerator
 from hazelcast.collections.list import List
 from hazelcast.collections.map import Map
+from hazelcast.collections.pn_counter import PNCounter
 from hazelcast.collections.queue import Queue
 from hazelcast.collections.set import Set
 from hazelcast.plugin import ProxyType, hookimpl
@@ -12,6 +15,9 @@ MAP_SERVICE = "hz:impl:mapService"
 LIST_SERVICE = "hz:impl:listService"
 SET_SERVICE = "hz:impl:setService"
 QUEUE_SERVICE = "hz:impl:queueService"
+PN_COUNTER_SERVICE = "hz:impl:PNCounterService"
+FLAKE_ID_GENERATOR_SERVICE = "hz:impl:flakeIdGeneratorService"
+EXECUTOR_SERVICE = "hz:impl:executorService"
 
 
 @hookimpl
@@ -21,4 +27,7 @@ def hazelcast_proxy_types() -> list[ProxyType]:
         ProxyType(LIST_SERVICE, List, accessor="get_list"),
         ProxyType(SET_SERVICE, Set, accessor="get_set"),
         ProxyType(QUEUE_SERVICE, Queue, accessor="get_queue"),
+        ProxyType(PN_COUNTER_SERVICE, PNCounter, accessor="get_pn_counter"),
+        ProxyType(FLAKE_ID_GENERATOR_SERVICE, FlakeIdGenerator, accessor="get_flake_id_generator"),
+        ProxyType(EXECUTOR_SERVICE, Executor, accessor="get_executor"),
     ]
