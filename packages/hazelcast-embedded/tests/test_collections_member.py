@@ -1,0 +1,124 @@
+"""Queue, list, set, PN counter, Flake ID and executor services over the raw protocol (no client library)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from hazelcast.embedded import EmbeddedCluster
+from hazelcast.embedded.flakeid import node_id_of
+from hazelcast.protocol import method
+from hazelcast.protocol.frames import IS_EVENT
+
+_TAKE = method("Queue.take")
+
+
+async def test_queue_over_the_wire(cluster: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    client = await connect(cluster.addresses[0])
+    item = wire.data_str("a")
+    assert await client.call("Queue.offer", "q", item, 0)
+    assert await client.call("Queue.size", "q") == 1
+    assert await client.call("Queue.peek", "q") == item
+    assert await client.call("Queue.poll", "q", 0) == item
+    assert await client.call("Queue.poll", "q", 0) is None
+
+
+async def test_parked_take_is_answered_by_a_later_offer(cluster: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    taker = await connect(cluster.addresses[0])
+    producer = await connect(cluster.addresses[0])
+    correlation, buf = taker.encode("Queue.take", "parked")
+    taker.write(buf)
+    with pytest.raises(TimeoutError):
+        await taker.read_message(timeout=0.1)
+    await producer.call("Queue.offer", "parked", wire.data_int(5), 0)
+    response = await taker.response(correlation)
+    assert _TAKE.decode_response(response) == wire.data_int(5)
+
+
+async def test_a_closed_connection_drops_its_parked_take(cluster: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    leaving = await connect(cluster.addresses[0])
+    _, buf = leaving.encode("Queue.take", "dropped")
+    leaving.write(buf)
+    await asyncio.sleep(0.05)
+    await leaving.close()
+    await asyncio.sleep(0.05)
+    staying = await connect(cluster.addresses[0])
+    await staying.call("Queue.offer", "dropped", wire.data_int(1), 0)
+    assert await staying.call("Queue.size", "dropped") == 1
+
+
+async def test_timed_poll_answers_null_at_its_timeout(cluster: EmbeddedCluster, connect: Any) -> None:
+    client = await connect(cluster.addresses[0])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await client.call("Queue.poll", "empty", 100) is None
+    assert loop.time() - started >= 0.09
+
+
+async def test_hazelcast_yaml_keys_configure_the_structures(connect: Any, wire: Any) -> None:
+    config = {
+        "queue": {"jobs-*": {"max-size": 1, "backup-count": 2}},
+        "list": {"default": {"max-size": 2}},
+        "set": {"tags": {"max-size": 1, "backup-count": 0}},
+        "pn-counter": {"hits": {"replica-count": 2}},
+        "executor-service": {"default": {"pool-size": 4, "queue-capacity": 10}},
+        "flake-id-generator": {"ids": {"prefetch-count": 10, "prefetch-validity-millis": 1000, "node-id-offset": 3}},
+    }
+    async with EmbeddedCluster(member_count=1, config=config) as cluster:
+        client = await connect(cluster.addresses[0])
+        assert await client.call("Queue.offer", "jobs-1", wire.data_int(1), 0)
+        assert not await client.call("Queue.offer", "jobs-1", wire.data_int(2), 0)
+        assert await client.call("Queue.remainingCapacity", "other") == 2**31 - 1
+        assert await client.call("List.addAll", "anything", [wire.data_int(1), wire.data_int(2)])
+        assert not await client.call("List.add", "anything", wire.data_int(3))
+        assert await client.call("Set.add", "tags", wire.data_int(1))
+        assert not await client.call("Set.add", "tags", wire.data_int(2))
+        assert await client.call("PNCounter.getConfiguredReplicaCount", "hits") == 2
+        assert await client.call("PNCounter.getConfiguredReplicaCount", "other") == 2**31 - 1
+        batch = await client.call("FlakeIdGenerator.newIdBatch", "ids", 4)
+        assert batch.base & 0xFFFF == node_id_of(cluster.members[0]) + 3
+        assert batch.increment == 1 << 16 and batch.batch_size == 4
+
+
+async def test_flake_id_batches_do_not_overlap_on_a_member(cluster: EmbeddedCluster, connect: Any) -> None:
+    client = await connect(cluster.addresses[0])
+    seen: set[int] = set()
+    for _ in range(5):
+        batch = await client.call("FlakeIdGenerator.newIdBatch", "ids", 100)
+        ids = {batch.base + i * batch.increment for i in range(batch.batch_size)}
+        assert not ids & seen
+        seen |= ids
+
+
+async def test_flake_id_node_ids_differ_and_change_on_restart(cluster3: EmbeddedCluster) -> None:
+    before = [node_id_of(member) for member in cluster3.members]
+    assert len(set(before)) == 3
+    await cluster3.members[0].kill()
+    await cluster3.members[0].restart()
+    assert node_id_of(cluster3.members[0]) not in before
+
+
+async def test_pn_counter_refuses_a_session_it_has_not_seen(cluster: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    client = await connect(cluster.addresses[0])
+    member_uuid = cluster.members[0].uuid
+    added = await client.call("PNCounter.add", "c", 3, False, [], member_uuid)
+    assert added.value == 3 and added.replica_timestamps == [(member_uuid, 1)]
+    ahead = [(member_uuid, 2)]
+    with pytest.raises(wire.ProtocolError, match="ConsistencyLost"):
+        await client.call("PNCounter.get", "c", ahead, member_uuid)
+
+
+async def test_item_events_carry_the_value_only_when_asked(cluster: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    client = await connect(cluster.addresses[0])
+    await client.call("Set.addListener", "watched", False, False)
+    await client.call("Set.add", "watched", wire.data_int(1))
+    events = list(client.events)
+    while not events:
+        message = await client.read_message(timeout=1.0)
+        if message[0][0] & IS_EVENT:
+            events.append(message)
+    decode = method("Set.addListener").decode_event[0]
+    item, member_uuid, event_type = decode(events[0])
+    assert item is None and event_type == 1 and member_uuid == cluster.members[0].uuid
