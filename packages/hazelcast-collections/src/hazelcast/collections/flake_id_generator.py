@@ -76,8 +76,12 @@ class FlakeIdGenerator(Proxy):
                 )
                 fetching.add_done_callback(self._install)
             await asyncio.shield(fetching)
+            # The done callback may not have run yet (it is scheduled, not immediate): install the batch now.
+            self._install(fetching)
 
     def _install(self, fetched: asyncio.Future[Any]) -> None:
+        if self._fetching is not fetched:
+            return  # installed already
         self._fetching = None
         if fetched.cancelled() or fetched.exception() is not None:
             return
