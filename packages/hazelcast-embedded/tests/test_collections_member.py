@@ -122,3 +122,18 @@ async def test_item_events_carry_the_value_only_when_asked(cluster: EmbeddedClus
     decode = method("Set.addListener").decode_event[0]
     item, member_uuid, event_type = decode(events[0])
     assert item is None and event_type == 1 and member_uuid == cluster.members[0].uuid
+
+
+async def test_empty_queue_ttl_destroys_a_queue_that_stays_empty(connect: Any, wire: Any) -> None:
+    config = {"queue": {"short-lived-*": {"empty-queue-ttl": 0}, "default": {"empty-queue-ttl": 60}}}
+    async with EmbeddedCluster(member_count=1, config=config) as cluster:
+        client = await connect(cluster.addresses[0])
+        for name in ("short-lived-1", "kept"):
+            await client.call("Client.createProxy", name, "hz:impl:queueService")
+            await client.call("Queue.offer", name, wire.data_int(1), 0)
+            await client.call("Queue.poll", name, 0)
+        await asyncio.sleep(0.05)
+        remaining = {name for _, name in cluster.distributed_objects}
+        assert "short-lived-1" not in remaining and "kept" in remaining
+        partition_id = cluster.name_partition_id("short-lived-1")
+        assert ("hz:impl:queueService", "short-lived-1") not in cluster.owner_of(partition_id).partitions[partition_id]

@@ -18,14 +18,19 @@ class QueueConfig:
     ``max_size`` (``max-size``): most items the queue holds, 0 for unbounded (``Integer.MAX_VALUE``); a full queue
     answers ``offer`` with false and parks ``put`` and ``offer(timeout)`` until a consumer makes room.
     ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    ``empty_queue_ttl`` (``empty-queue-ttl``): seconds after which a queue that stayed empty (and that nobody waits
+    on) is destroyed; -1 (the default) keeps it.
     """
 
     max_size: int = 0
     backup_count: int = 1
+    empty_queue_ttl: int = -1
 
     def __post_init__(self) -> None:
         if self.max_size < 0:
             raise InvalidConfigurationError(f"max-size must be >= 0, got {self.max_size}")
+        if self.empty_queue_ttl < -1:
+            raise InvalidConfigurationError(f"empty-queue-ttl must be -1 or >= 0, got {self.empty_queue_ttl}")
         if not 0 <= self.backup_count <= MAX_BACKUP_COUNT:
             raise InvalidConfigurationError(
                 f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"

@@ -5,14 +5,16 @@ on the queue's *takers*, ``put`` and ``offer(timeout)`` on its *putters*. Whatev
 whatever removes items wakes the putters, oldest waiter first. A parked request whose client connection closed is
 dropped without running, so it never consumes an item nobody will receive; one whose timeout elapses is answered
 with null (``poll``) or false (``offer``). Destroying the queue fails its waiters with
-``DistributedObjectDestroyedException``.
+``DistributedObjectDestroyedException``. With ``empty-queue-ttl`` set, a queue that stays empty that many seconds,
+with no consumer waiting, is destroyed (a ``DESTROYED`` distributed-object event tells the clients).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, ItemEvents, mutate
 from hazelcast.embedded.requests import PENDING, MemberRequest
@@ -20,6 +22,9 @@ from hazelcast.embedded.spec import MemberServiceSpec
 from hazelcast.embedded.waiters import WaitQueue, drop_waiters, waiters_of
 from hazelcast.errors import DistributedObjectDestroyedError
 from hazelcast.protocol import method
+
+if TYPE_CHECKING:
+    from hazelcast.embedded.cluster import EmbeddedCluster
 
 __all__ = ["QUEUE_SERVICE", "QUEUE_SERVICE_NAME", "QueueState"]
 
@@ -32,16 +37,19 @@ _MAX_INT = 2**31 - 1
 class QueueState:
     """The items of one queue (serialized ``Data``, head first): a :class:`~hazelcast.embedded.spec.PartitionState`."""
 
-    __slots__ = ("items", "capacity", "backup_count")
+    __slots__ = ("items", "capacity", "backup_count", "emptied_at")
 
     def __init__(self, capacity: int, backup_count: int) -> None:
         self.capacity = capacity
         self.backup_count = backup_count
         self.items: deque[bytes] = deque()
+        #: Loop time at which the queue last became empty (for ``empty-queue-ttl``); None while it holds items.
+        self.emptied_at: float | None = None
 
     def copy(self) -> QueueState:
         clone = self.new_backup()
         clone.items = self.items.copy()
+        clone.emptied_at = self.emptied_at
         return clone
 
     def new_backup(self) -> QueueState:
@@ -76,6 +84,7 @@ def _append(request: MemberRequest, name: str, state: QueueState, values: list[b
         return True
 
     mutate(request, state, _key(name), append)
+    state.emptied_at = None
     _EVENTS.publish(request, _key(name), values, ITEM_ADDED)
 
 
@@ -93,6 +102,7 @@ def _pop_head(request: MemberRequest, name: str, state: QueueState, count: int) 
 
     mutate(request, state, _key(name), pop)
     _EVENTS.publish(request, _key(name), taken, ITEM_REMOVED)
+    _note_if_empty(request, name, state)
     return taken
 
 
@@ -109,8 +119,34 @@ def _remove_where(request: MemberRequest, name: str, removed: Iterable[bytes], k
 
     mutate(request, state, _key(name), filter_items)
     _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    _note_if_empty(request, name, state)
     _putters(request, name).notify()
     return True
+
+
+def _note_if_empty(request: MemberRequest, name: str, state: QueueState) -> None:
+    """Start the ``empty-queue-ttl`` clock of a queue that just became empty."""
+    if state.items:
+        return
+    ttl = request.cluster.structure_configs.lookup("queue", name).empty_queue_ttl
+    if ttl < 0:
+        return
+    loop = asyncio.get_running_loop()
+    emptied_at = state.emptied_at = loop.time()
+    loop.call_later(ttl, _purge_if_still_empty, request.cluster, name, emptied_at)
+
+
+def _purge_if_still_empty(cluster: EmbeddedCluster, name: str, emptied_at: float) -> None:
+    if not cluster.live_members:
+        return
+    partition_id = cluster.name_partition_id(name)
+    owner = cluster.owner_of(partition_id)
+    state = owner.partitions[partition_id].get(_key(name))
+    if state is None or state.items or state.emptied_at != emptied_at:
+        return  # refilled (or already gone) since
+    if waiters_of(cluster, (QUEUE_SERVICE_NAME, name, "take")).has_waiters:
+        return  # in use: a consumer waits on it
+    cluster.destroy_object(QUEUE_SERVICE_NAME, name, owner)
 
 
 # -- producers --------------------------------------------------------------------------------------------------------
@@ -222,6 +258,7 @@ def queue_remove(request: MemberRequest) -> bool:
 
     mutate(request, state, _key(params.name), remove_first)
     _EVENTS.publish(request, _key(params.name), [params.value], ITEM_REMOVED)
+    _note_if_empty(request, params.name, state)
     _putters(request, params.name).notify()
     return True
 
