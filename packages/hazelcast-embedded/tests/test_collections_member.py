@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -137,3 +138,64 @@ async def test_empty_queue_ttl_destroys_a_queue_that_stays_empty(connect: Any, w
         assert "short-lived-1" not in remaining and "kept" in remaining
         partition_id = cluster.name_partition_id("short-lived-1")
         assert ("hz:impl:queueService", "short-lived-1") not in cluster.owner_of(partition_id).partitions[partition_id]
+
+
+_HAZELCAST_YAML = """
+hazelcast:
+  cluster-name: dev
+  queue:
+    orders-*:
+      max-size: 2
+      backup-count: 2
+      empty-queue-ttl: 30
+  list:
+    default:
+      max-size: 5
+      backup-count: 1
+  set:
+    tags:
+      max-size: 10
+  pn-counter:
+    likes:
+      replica-count: 2
+      statistics-enabled: true
+  flake-id-generator:
+    order-ids:
+      prefetch-count: 50
+      prefetch-validity-millis: 60000
+      node-id-offset: 100
+      epoch-start: 1514764800000
+      bits-sequence: 6
+      bits-node-id: 16
+      allowed-future-millis: 15000
+  executor-service:
+    reports:
+      pool-size: 2
+      queue-capacity: 4
+"""
+
+
+async def test_a_hazelcast_yaml_snippet_configures_every_section(tmp_path: Any) -> None:
+    path = tmp_path / "hazelcast.yaml"
+    path.write_text(_HAZELCAST_YAML)
+    async with EmbeddedCluster(member_count=1, config=str(path)) as cluster:
+        lookup = cluster.structure_configs.lookup
+        queue = lookup("queue", "orders-eu")
+        assert (queue.max_size, queue.backup_count, queue.empty_queue_ttl) == (2, 2, 30)
+        assert cluster.replica_count == 3, "a queue's backup-count sizes the partition table"
+        assert lookup("list", "anything").max_size == 5
+        assert lookup("set", "tags").max_size == 10 and lookup("set", "other").max_size == 0
+        assert lookup("pn-counter", "likes").replica_count == 2
+        flake = lookup("flake-id-generator", "order-ids")
+        assert (flake.prefetch_count, flake.node_id_offset, flake.bits_node_id) == (50, 100, 16)
+        executor = lookup("executor-service", "reports")
+        assert (executor.pool_size, executor.queue_capacity) == (2, 4)
+
+
+async def test_pn_counter_runs_on_the_replica_the_client_names(cluster3: EmbeddedCluster, connect: Any, wire: Any) -> None:
+    client = await connect(cluster3.addresses[0])
+    target = cluster3.members[2].uuid
+    added = await client.call("PNCounter.add", "c", 4, False, [], target)
+    assert added.replica_timestamps == [(target, 1)], "a unisocket client's request runs on the named replica"
+    with pytest.raises(wire.ProtocolError, match="TargetNotMember"):
+        await client.call("PNCounter.get", "c", [], uuid.uuid4())

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask, StructureConfigSpec
-from hazelcast.errors import ConsistencyLostError, InvalidConfigurationError
+from hazelcast.errors import ConsistencyLostError, InvalidConfigurationError, TargetNotMemberError
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -109,27 +109,36 @@ def _replicas(member: EmbeddedMember) -> dict[str, CounterReplica]:
     return found
 
 
-def _replica(request: MemberRequest, name: str) -> CounterReplica:
-    replicas = _replicas(request.member)
-    replica = replicas.get(name)
+def _replica(request: MemberRequest) -> tuple[EmbeddedMember, CounterReplica]:
+    """The member the client chose as replica (the one it sent to, or the one it names) and its counter replica."""
+    params = request.params
+    member = request.member
+    if params.target_replica_uuid is not None and params.target_replica_uuid != member.uuid:
+        # A unisocket client reaches its replica through the member it is connected to.
+        target = next((m for m in request.cluster.live_members if m.uuid == params.target_replica_uuid), None)
+        if target is None:
+            raise TargetNotMemberError(f"replica {params.target_replica_uuid} is not a member of the cluster")
+        member = target
+    replicas = _replicas(member)
+    replica = replicas.get(params.name)
     if replica is None:
-        replica = replicas[name] = CounterReplica()
-    return replica
+        replica = replicas[params.name] = CounterReplica()
+    return member, replica
 
 
 def pn_counter_get(request: MemberRequest) -> tuple[int, list[tuple[uuid.UUID, int]], int]:
     params = request.params
-    replica = _replica(request, params.name)
+    _, replica = _replica(request)
     replica.check_session(params.replica_timestamps, params.name)
     return replica.value, replica.clock(), len(request.cluster.live_members)
 
 
 def pn_counter_add(request: MemberRequest) -> tuple[int, list[tuple[uuid.UUID, int]], int]:
     params = request.params
-    replica = _replica(request, params.name)
+    member, replica = _replica(request)
     replica.check_session(params.replica_timestamps, params.name)
     before = replica.value
-    replica.add(request.member.uuid, params.delta)
+    replica.add(member.uuid, params.delta)
     value = before if params.get_before_update else before + params.delta
     return value, replica.clock(), len(request.cluster.live_members)
 
