@@ -147,3 +147,10 @@ async def test_bad_input(cluster: EmbeddedCluster) -> None:
             await executor.execute_on_members(None, Square(1))
         with pytest.raises(TypeError):
             await executor.execute_on_member("member", Square(1))
+
+
+async def test_unisocket_client_reaches_every_member_through_one_connection() -> None:
+    async with EmbeddedCluster(member_count=3, plugins=[_TaskPlugin()]) as cluster3:
+        async with running_client(cluster3, smart_routing=False) as client:
+            executor = await client.get_executor("uni")
+            assert await asyncio.wait_for(executor.execute_on_all_members(Square(3)), 5) == [9, 9, 9]

@@ -87,14 +87,23 @@ class FakeClusterService:
         return [m for m in self.members if selector is None or selector(m)]
 
 
+class FakeConnections:
+    """The connection manager's ``connections``: member uuid -> connection, for the members the client reaches."""
+
+    def __init__(self, members: list[MemberInfo]) -> None:
+        self.connections = {member.uuid: object() for member in members}
+
+
 def make(proxy_class: type, name: str, responses: dict[str, Any] | None = None, config: Config | None = None,
-         members: list[MemberInfo] | None = None) -> tuple[Any, FakeInvocations, SerializationService]:
+         members: list[MemberInfo] | None = None, connected: list[MemberInfo] | None = None,
+         ) -> tuple[Any, FakeInvocations, SerializationService]:
     serialization = SerializationService(Config())
     invocations = FakeInvocations(responses or {})
     context = ProxyContext(
         config=config or Config(), loop=asyncio.get_running_loop(), serialization_service=serialization,
         invocation_service=invocations, partition_service=FakePartitions(serialization),
-        cluster_service=FakeClusterService(members or []), listener_service=None, connection_manager=None,
+        cluster_service=FakeClusterService(members or []), listener_service=None,
+        connection_manager=FakeConnections(connected if connected is not None else (members or [])),
         lifecycle_service=None, proxy_manager=None, callbacks=None, client=None,
     )  # type: ignore[arg-type]
     return proxy_class("service", name, context), invocations, serialization
@@ -272,3 +281,17 @@ async def test_executor_routes_tasks_to_key_owner_and_members() -> None:
 
 def serialization_result(value: int) -> bytes:
     return SerializationService(Config()).to_data(value)
+
+
+async def test_targets_without_a_connection_are_reached_through_another_member() -> None:
+    members = [_member(5701), _member(5702)]
+    executor, invocations, _ = make(Executor, "e", {"ExecutorService.submitToMember": serialization_result(1)},
+                                    members=members, connected=members[:1])
+    await executor.execute_on_all_members("task")
+    assert [s.target for s in invocations.sent] == [members[0].uuid, None]
+    assert [s.params.member_uuid for s in invocations.sent] == [members[0].uuid, members[1].uuid]
+    counter, counter_invocations, _ = make(PNCounter, "c", {
+        "PNCounter.getConfiguredReplicaCount": 1, "PNCounter.get": (0, [], 1)}, members=members, connected=[])
+    await counter.get()
+    sent = counter_invocations.sent[-1]
+    assert sent.target is None and sent.params.target_replica_uuid == members[0].uuid

@@ -71,4 +71,7 @@ class Executor(Proxy):
         if not isinstance(member, MemberInfo):
             raise TypeError(f"member must be a MemberInfo, not {type(member).__name__}")
         request = _SUBMIT_TO_MEMBER.encode_request(self.name, uuid.uuid4(), task_data, member.uuid)
-        return self._call(request, -1, self._decode_result, False, None, member.uuid)
+        # Straight to the member when connected to it; otherwise through any member, which forwards the task to the
+        # member the message names (as a unisocket client's requests travel).
+        target = member.uuid if member.uuid in self._context.connection_manager.connections else None
+        return self._call(request, -1, self._decode_result, False, None, target)

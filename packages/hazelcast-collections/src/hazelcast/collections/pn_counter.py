@@ -88,6 +88,11 @@ class PNCounter(Proxy):
 
     # -- replica selection and the session ------------------------------------------------------------------------
 
+    def _route_to(self, member_uuid: uuid.UUID) -> uuid.UUID | None:
+        """Send straight to the replica when connected to it; otherwise through any member, which forwards the
+        request to the replica the message names (as a unisocket client's requests travel)."""
+        return member_uuid if member_uuid in self._context.connection_manager.connections else None
+
     def _clock(self) -> list[tuple[uuid.UUID, int]]:
         return list(self._observed.items())
 
@@ -103,7 +108,9 @@ class PNCounter(Proxy):
                     f"PN counter {self.name!r}: the cluster has no data member to hold a replica"
                 )
             try:
-                value, timestamps, _ = await self._call(encode(target.uuid), -1, self._decode, False, None, target.uuid)
+                value, timestamps, _ = await self._call(
+                    encode(target.uuid), -1, self._decode, False, None, self._route_to(target.uuid)
+                )
             except Exception as error:
                 excluded.add(target.uuid)
                 self._target = None
