@@ -199,3 +199,29 @@ async def test_pn_counter_runs_on_the_replica_the_client_names(cluster3: Embedde
     assert added.replica_timestamps == [(target, 1)], "a unisocket client's request runs on the named replica"
     with pytest.raises(wire.ProtocolError, match="TargetNotMember"):
         await client.call("PNCounter.get", "c", [], uuid.uuid4())
+
+
+async def test_flake_id_members_with_overflowing_node_ids_hand_over(connect: Any, wire: Any) -> None:
+    # bits-node-id 0 leaves room for node id 0 only: every request is served by the member holding it.
+    config = {"flake-id-generator": {"narrow": {"bits-node-id": 0}, "none": {"bits-node-id": 0, "node-id-offset": 1}}}
+    async with EmbeddedCluster(member_count=3, config=config) as cluster:
+        holder = next(member for member in cluster.members if node_id_of(member) == 0)
+        other = next(member for member in cluster.members if member is not holder)
+        client = await connect(other.address)
+        batch = await client.call("FlakeIdGenerator.newIdBatch", "narrow", 3)
+        assert batch.increment == 1 and batch.batch_size == 3
+        with pytest.raises(wire.ProtocolError, match="no member has a node id in range"):
+            await client.call("FlakeIdGenerator.newIdBatch", "none", 3)
+
+
+async def test_flake_id_waits_when_a_batch_reaches_too_far_ahead(connect: Any) -> None:
+    config = {"flake-id-generator": {"slow": {"bits-sequence": 0, "allowed-future-millis": 0}}}
+    async with EmbeddedCluster(member_count=1, config=config) as limited:
+        client = await connect(limited.addresses[0])
+        first = await client.call("FlakeIdGenerator.newIdBatch", "slow", 50)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        second = await client.call("FlakeIdGenerator.newIdBatch", "slow", 50)
+        assert loop.time() - started >= 0.03, "one id per millisecond: the second batch waits for the clock"
+        assert second.base >= first.base + 50 * first.increment
+

@@ -10,8 +10,8 @@ Each member gets a node id when it first generates (the cluster's join counter p
 member gets a new one), so members never collide without coordinating. A batch of ``n`` ids reserves ``n`` consecutive
 (timestamp, sequence) slots on that member: ``base`` is the first id and consecutive ids differ by
 ``1 << bits-node-id``. When more ids are requested than the milliseconds since the last batch can hold, slots in the
-future are used, up to ``allowed-future-millis`` ahead; a request beyond that waits (without blocking the member)
-until the clock catches up, as a Java member does.
+future are used; a batch that starts more than ``allowed-future-millis`` ahead of the clock is answered only once the
+clock is that close (the member is not blocked meanwhile), as a Java member does.
 
 Configuration, section ``flake-id-generator`` (keys of hazelcast.yaml): ``prefetch-count`` and
 ``prefetch-validity-millis`` (read by member-side proxies; clients have their own), ``epoch-start``,
@@ -92,23 +92,28 @@ def _generators(member: EmbeddedMember) -> dict[str, list[int]]:
     return found
 
 
-def _reserve(member: EmbeddedMember, name: str, config: FlakeIdGeneratorConfig, batch_size: int) -> tuple[int, int, int] | float:
-    """The batch ``(base, increment, size)``, or the seconds to wait when it would reach too far into the future."""
+def _reserve(
+    member: EmbeddedMember, name: str, config: FlakeIdGeneratorConfig, batch_size: int
+) -> tuple[tuple[int, int, int], float]:
+    """Reserve a batch: ``((base, increment, size), seconds to wait before handing it out)``."""
     node_id = node_id_of(member) + config.node_id_offset
     if node_id >= 1 << config.bits_node_id:
-        raise HazelcastError(f"node id {node_id} of member {member.address} is out of range for flake id {name!r}")
+        raise _NodeIdOutOfRange(f"node id {node_id} of member {member.address} is out of range for flake id {name!r}")
     now = time.time_ns() // 1_000_000 - config.epoch_start
     state = _generators(member).setdefault(name, [0])
     # The next free (timestamp, sequence) slot of this member, counted in sequence units.
     base = max(now << config.bits_sequence, state[0])
-    reserved_until = base + batch_size
-    ahead_ms = (reserved_until >> config.bits_sequence) - now
-    if ahead_ms > config.allowed_future_millis:
-        return (ahead_ms - config.allowed_future_millis) / 1000
-    state[0] = reserved_until
-    if (reserved_until >> config.bits_sequence) >= 1 << (63 - config.bits_sequence - config.bits_node_id):
+    if (base + batch_size) >> config.bits_sequence >= 1 << (63 - config.bits_sequence - config.bits_node_id):
         raise HazelcastError(f"flake id {name!r}: the timestamp overflowed the id layout")
-    return (base << config.bits_node_id) | node_id, 1 << config.bits_node_id, batch_size
+    state[0] = base + batch_size
+    # Ids that start too far in the future are handed out once the clock is close enough to them.
+    ahead_ms = (base >> config.bits_sequence) - now
+    wait = max(0, ahead_ms - config.allowed_future_millis) / 1000
+    return ((base << config.bits_node_id) | node_id, 1 << config.bits_node_id, batch_size), wait
+
+
+class _NodeIdOutOfRange(HazelcastError):
+    """This member's node id does not fit in ``bits-node-id``: another member has to generate."""
 
 
 def flake_id_new_id_batch(request: MemberRequest) -> Any:
@@ -116,25 +121,20 @@ def flake_id_new_id_batch(request: MemberRequest) -> Any:
     if params.batch_size <= 0:
         raise ValueError(f"batch size must be positive, got {params.batch_size}")
     config = request.cluster.structure_configs.lookup("flake-id-generator", params.name)
-    member = request.member
-    outcome = _reserve(member, params.name, config, params.batch_size)
-    if not isinstance(outcome, float):
-        return outcome
-
-    def retry() -> None:
-        if request.done or request.connection.closed or not member.alive:
-            return
+    # As a Java member does, one whose node id overflowed hands the request to a member whose node id fits.
+    candidates = [request.member, *(m for m in request.cluster.live_members if m is not request.member)]
+    for member in candidates:
         try:
-            again = _reserve(member, params.name, config, params.batch_size)
-        except Exception as error:
-            request.fail(error)
-            return
-        if isinstance(again, float):
-            asyncio.get_running_loop().call_later(again, retry)
-        else:
-            request.respond(again)
-
-    asyncio.get_running_loop().call_later(outcome, retry)
+            batch, wait = _reserve(member, params.name, config, params.batch_size)
+        except _NodeIdOutOfRange as error:
+            overflow = error
+            continue
+        break
+    else:
+        raise HazelcastError(f"no member has a node id in range for flake id {params.name!r}: {overflow}")
+    if not wait:
+        return batch
+    asyncio.get_running_loop().call_later(wait, request.respond, batch)
     return PENDING
 
 
