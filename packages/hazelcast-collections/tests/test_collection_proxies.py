@@ -15,7 +15,7 @@ from hazelcast.collections.flake_id_generator import flake_id_config_for
 from hazelcast.config import Config, FlakeIdGeneratorConfig
 from hazelcast.core import Address, MemberInfo
 from hazelcast.errors import ConsistencyLostError, IllegalStateError, NoDataMemberInClusterError
-from hazelcast.protocol import method, method_by_type
+from hazelcast.protocol import method_by_type
 from hazelcast.protocol.frames import MessageReader, message_type
 from hazelcast.proxy import ProxyContext
 from hazelcast.serialization import SerializationService
