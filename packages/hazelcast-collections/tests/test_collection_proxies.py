@@ -295,3 +295,13 @@ async def test_targets_without_a_connection_are_reached_through_another_member()
     await counter.get()
     sent = counter_invocations.sent[-1]
     assert sent.target is None and sent.params.target_replica_uuid == members[0].uuid
+
+
+async def test_executor_checks_every_member_before_sending() -> None:
+    members = [_member(5701)]
+    executor, invocations, _ = make(Executor, "e", members=members)
+    with pytest.raises(TypeError):
+        await executor.execute_on_members([members[0], "not a member"], "task")
+    with pytest.raises(ValueError):
+        await executor.execute_on_members([members[0], None], "task")
+    assert invocations.sent == []

@@ -19,6 +19,12 @@ _SHUTDOWN = method("ExecutorService.shutdown")
 _IS_SHUTDOWN = method("ExecutorService.isShutdown")
 
 
+def _check_member(member: Any) -> None:
+    check_not_none(member, "member")
+    if not isinstance(member, MemberInfo):
+        raise TypeError(f"member must be a MemberInfo, not {type(member).__name__}")
+
+
 class Executor(Proxy):
     """Runs tasks on cluster members and returns their results.
 
@@ -42,7 +48,7 @@ class Executor(Proxy):
 
     async def execute_on_member(self, member: MemberInfo, task: Any) -> Any:
         """Run ``task`` on ``member``; returns its result."""
-        check_not_none(member, "member")
+        _check_member(member)
         check_not_none(task, "task")
         return await self._submit_to(member, self._to_data(task))
 
@@ -51,7 +57,7 @@ class Executor(Proxy):
         check_not_none(members, "members")
         check_not_none(task, "task")
         for member in members:
-            check_not_none(member, "member")
+            _check_member(member)
         task_data = self._to_data(task)
         return list(await asyncio.gather(*(self._submit_to(member, task_data) for member in members)))
 
@@ -68,8 +74,6 @@ class Executor(Proxy):
         await self._invoke(_SHUTDOWN.encode_request(self.name))
 
     def _submit_to(self, member: MemberInfo, task_data: bytes) -> Any:
-        if not isinstance(member, MemberInfo):
-            raise TypeError(f"member must be a MemberInfo, not {type(member).__name__}")
         request = _SUBMIT_TO_MEMBER.encode_request(self.name, uuid.uuid4(), task_data, member.uuid)
         # Straight to the member when connected to it; otherwise through any member, which forwards the task to the
         # member the message names (as a unisocket client's requests travel).
