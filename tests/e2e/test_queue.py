@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.errors import IllegalStateError
+from hazelcast.errors import DistributedObjectDestroyedError, IllegalStateError
 from hazelcast.proxy.base import ItemEvent, ItemEventType
 
 from .collection_helpers import client, cluster  # noqa: F401  (fixtures)
@@ -240,6 +240,12 @@ async def test_item_listener_survives_a_member_restart() -> None:
 
 
 async def test_destroy_fails_waiters_and_empties_the_queue(client: Any) -> None:
+    q = await client.get_queue("doomed")
+    waiting = asyncio.ensure_future(q.take())
+    await asyncio.sleep(0.05)
+    await q.destroy()
+    with pytest.raises(DistributedObjectDestroyedError):
+        await asyncio.wait_for(waiting, 2)
     q = await client.get_queue("doomed")
     await q.offer(1)
     await q.destroy()

@@ -305,3 +305,18 @@ async def test_executor_checks_every_member_before_sending() -> None:
     with pytest.raises(ValueError):
         await executor.execute_on_members([members[0], None], "task")
     assert invocations.sent == []
+
+
+async def test_a_take_cancelled_between_its_answer_and_its_resumption_puts_the_item_back() -> None:
+    q, invocations, serialization = make(Queue, "q", {"Queue.put": None})
+    take = asyncio.ensure_future(q.take())
+    await asyncio.sleep(0)
+    (future, codec, decoder), = invocations.pending
+    future.set_result(_round_trip(codec, decoder, serialization.to_data("answered")))
+    await asyncio.sleep(0)  # the answer reaches the relay; the take's task is scheduled but has not run
+    take.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await take
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert [(s.name, s.params.value) for s in invocations.sent[1:]] == [("Queue.put", serialization.to_data("answered"))]

@@ -122,12 +122,21 @@ class Queue(NamePartitionedCollection[ItemType]):
         millis = _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
-        return await self._consume(self._send(request, self._decode_item, False, deadline), single=True)
+        relay = self._relay(self._send(request, self._decode_item, False, deadline), True)
+        try:
+            return await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, True)
+            raise
 
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
-        request = _TAKE.encode_request(self.name)
-        return await self._consume(self._send(request, self._decode_item, False, _NO_DEADLINE), single=True)
+        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, False, _NO_DEADLINE), True)
+        try:
+            return await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, True)
+            raise
 
     async def drain_to(self, target_list: list[ItemType], max_size: int = -1) -> int:
         """Remove up to ``max_size`` items from the head (-1: all of them) and append them to ``target_list``.
@@ -144,7 +153,12 @@ class Queue(NamePartitionedCollection[ItemType]):
             request = _DRAIN_TO.encode_request(self.name)
         else:
             request = _DRAIN_TO_MAX_SIZE.encode_request(self.name, max_size)
-        items = await self._consume(self._send(request, self._decode_items), single=False)
+        relay = self._relay(self._send(request, self._decode_items), False)
+        try:
+            items = await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, False)
+            raise
         target_list.extend(items)
         return len(items)
 
@@ -201,8 +215,9 @@ class Queue(NamePartitionedCollection[ItemType]):
 
     # -- cancellation safety of consumers -------------------------------------------------------------------------
 
-    async def _consume(self, invocation: asyncio.Future[Any], single: bool) -> Any:
-        """Await a consuming invocation; items that reach a cancelled caller go back into the queue."""
+    def _relay(self, invocation: asyncio.Future[Any], single: bool) -> asyncio.Future[Any]:
+        """The future a consumer awaits instead of its invocation: cancelling the caller cancels this relay, never
+        the invocation, whose answer then goes back into the queue."""
         relay = self._loop.create_future()
 
         def deliver(done: asyncio.Future[Any]) -> None:
@@ -215,15 +230,13 @@ class Queue(NamePartitionedCollection[ItemType]):
             else:
                 relay.set_result(done.result())
 
-        # The caller awaits ``relay``: cancelling the caller cancels ``relay``, never the invocation itself.
         invocation.add_done_callback(deliver)
-        try:
-            return await relay
-        except asyncio.CancelledError:
-            # Cancelled after the answer came but before this task resumed: the answer is ours to give back.
-            if relay.done() and not relay.cancelled():
-                self._return_late(relay, single)
-            raise
+        return relay
+
+    def _cancelled_after_answer(self, relay: asyncio.Future[Any], single: bool) -> None:
+        """A consumer was cancelled: if the answer had come already (its task had not resumed yet), give it back."""
+        if relay.done() and not relay.cancelled():
+            self._return_late(relay, single)
 
     def _return_late(self, answered: asyncio.Future[Any], single: bool) -> None:
         if answered.cancelled() or answered.exception() is not None:
