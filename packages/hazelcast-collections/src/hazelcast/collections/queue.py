@@ -12,6 +12,10 @@ answer in the background and puts any item it carries back into the queue (at th
 ``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is answered, when its timeout
 elapses, or when the connection closes (a member drops the parked requests of a client that left, and so does the
 embedded member). Cancelling a producer (``put``, ``offer``) may still let the item in: at least once, never lost.
+
+To wait for an item at most some time, use ``poll(timeout)`` rather than ``asyncio.wait_for(queue.take(), timeout)``:
+the member forgets a timed poll at its timeout, while a cancelled take stays parked there (ahead of later takes)
+until an item or the end of the connection answers it.
 """
 
 from __future__ import annotations
