@@ -148,6 +148,7 @@ hazelcast:
       max-size: 2
       backup-count: 2
       empty-queue-ttl: 30
+      statistics-enabled: true
   list:
     default:
       max-size: 5

@@ -17,10 +17,13 @@ class CollectionConfig:
 
     ``max_size`` (``max-size``): most items the collection holds; 0 means unbounded (Java's default,
     ``Integer.MAX_VALUE``). ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    ``statistics_enabled`` (``statistics-enabled``): accepted so that hazelcast.yaml snippets load as they are; the
+    embedded member keeps no per-collection statistics.
     """
 
     max_size: int = 0
     backup_count: int = 1
+    statistics_enabled: bool = True
 
     def __post_init__(self) -> None:
         if self.max_size < 0:

@@ -20,7 +20,8 @@ and a full queue rejects with ``RejectedExecutionException``. ``shutdown`` stops
 running and queued tasks finish, new ones are rejected; destroying the executor forgets that it was shut down.
 
 Configuration, section ``executor-service`` (keys of hazelcast.yaml): ``pool-size`` (default 16),
-``queue-capacity`` (default 0), ``statistics-enabled``.
+``queue-capacity`` (default 0), and ``statistics-enabled`` (accepted so that snippets load; the embedded member keeps
+no statistics).
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ clock is that close (the member is not blocked meanwhile), as a Java member does
 
 Configuration, section ``flake-id-generator`` (keys of hazelcast.yaml): ``prefetch-count`` and
 ``prefetch-validity-millis`` (read by member-side proxies; clients have their own), ``epoch-start``,
-``node-id-offset``, ``bits-sequence``, ``bits-node-id``, ``allowed-future-millis``, ``statistics-enabled``.
+``node-id-offset``, ``bits-sequence``, ``bits-node-id``, ``allowed-future-millis``, and ``statistics-enabled``
+(accepted so that snippets load; the embedded member keeps no statistics).
 """
 
 from __future__ import annotations

@@ -20,11 +20,14 @@ class QueueConfig:
     ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
     ``empty_queue_ttl`` (``empty-queue-ttl``): seconds after which a queue that stayed empty (and that nobody waits
     on) is destroyed; -1 (the default) keeps it.
+    ``statistics_enabled`` (``statistics-enabled``): accepted so that hazelcast.yaml snippets load as they are; the
+    embedded member keeps no per-queue statistics.
     """
 
     max_size: int = 0
     backup_count: int = 1
     empty_queue_ttl: int = -1
+    statistics_enabled: bool = True
 
     def __post_init__(self) -> None:
         if self.max_size < 0:
