@@ -251,3 +251,16 @@ async def test_destroy_fails_waiters_and_empties_the_queue(client: Any) -> None:
     await q.destroy()
     q = await client.get_queue("doomed")
     assert await q.size() == 0
+
+
+async def test_a_waiting_take_survives_the_crash_of_the_queue_owner() -> None:
+    async with EmbeddedCluster(member_count=3) as cluster3:
+        async with running_client(cluster3) as client:
+            q = await client.get_queue("crash-wait")
+            take = asyncio.ensure_future(q.take())
+            await asyncio.sleep(0.1)
+            await cluster3.owner_of(cluster3.name_partition_id("crash-wait")).kill()
+            await asyncio.sleep(0.3)
+            assert not take.done()
+            await q.offer("after-crash")
+            assert await asyncio.wait_for(take, 5) == "after-crash"

@@ -4,6 +4,10 @@ Blocking calls (``put``, ``take``, ``offer`` and ``poll`` with a timeout) wait o
 there and answered when it can proceed or when its timeout elapses, never by polling from the client. Their client-side
 deadline is the wait plus ``invocation_timeout`` (none for ``put`` and ``take``).
 
+``take`` and ``poll`` are sent again when the connection to the queue's owner is lost while they wait (the owner
+crashed: a backup takes over its items): a consumer that was only waiting has consumed nothing, and one whose answer
+was lost with the connection lost that item whether or not it asks again.
+
 Cancelling a consumer (``take``, ``poll``, ``drain_to``) is safe. Hazelcast's protocol has no message that withdraws
 a parked request, so a request the member already holds may still be answered with an item after its caller gave
 up; a client that simply dropped that late answer would lose the item (the member removed it from the queue). This
@@ -126,7 +130,7 @@ class Queue(NamePartitionedCollection[ItemType]):
         millis = _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
-        relay = self._relay(self._send(request, self._decode_item, False, deadline), True)
+        relay = self._relay(self._send(request, self._decode_item, True, deadline), True)
         try:
             return await relay
         except asyncio.CancelledError:
@@ -135,7 +139,7 @@ class Queue(NamePartitionedCollection[ItemType]):
 
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
-        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, False, _NO_DEADLINE), True)
+        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, True, _NO_DEADLINE), True)
         try:
             return await relay
         except asyncio.CancelledError:
