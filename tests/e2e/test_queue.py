@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.errors import DistributedObjectDestroyedError, IllegalStateError
+from hazelcast.errors import DistributedObjectDestroyedError, HazelcastError, IllegalStateError
 from hazelcast.proxy.base import ItemEvent, ItemEventType
 
 from .collection_helpers import client, cluster  # noqa: F401  (fixtures)
@@ -130,8 +130,10 @@ async def test_cancelled_take_loses_no_item(client: Any) -> None:
 async def test_a_parked_take_of_a_client_that_left_consumes_nothing(cluster: EmbeddedCluster, client: Any) -> None:
     async with running_client(cluster) as leaving:
         q_leaving = await leaving.get_queue("left")
-        asyncio.ensure_future(q_leaving.take())
+        abandoned = asyncio.ensure_future(q_leaving.take())
         await asyncio.sleep(0.1)
+    with pytest.raises(HazelcastError):
+        await abandoned  # the client shut down under it
     q = await client.get_queue("left")
     await q.offer("kept")
     await asyncio.sleep(0.05)
