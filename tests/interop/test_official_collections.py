@@ -1,5 +1,6 @@
 """The official hazelcast-python-client 5.7.0 runs a scenario per proxy (list, set, queue, PN counter, Flake ID,
-executor) against three in-process embedded members; ``scripts/official_collections.py`` checks every result."""
+executor) against three in-process embedded members, with smart and unisocket routing; ``scripts/official_collections.py``
+checks every result."""
 
 from __future__ import annotations
 
@@ -47,13 +48,14 @@ class _TaskPlugin:
         return (ServerClass(4243, 1, SquareTask),)
 
 
+@pytest.mark.parametrize("routing", ["smart", "unisocket"])
 @pytest.mark.parametrize("scenario", ["list", "set", "queue", "pn_counter", "flake_id", "executor"])
-async def test_official_client_scenario(official_python: Path, scenario: str) -> None:
+async def test_official_client_scenario(official_python: Path, scenario: str, routing: str) -> None:
     config = {"queue": {"bounded-*": {"max-size": 1}}}
     async with EmbeddedCluster(member_count=3, config=config, plugins=[_TaskPlugin()]) as cluster:
         process = await asyncio.create_subprocess_exec(
             str(official_python), str(_SCRIPT), "--members", ",".join(cluster.addresses), "--scenario", scenario,
-            "--timeout", str(_SCRIPT_TIMEOUT_S),
+            "--timeout", str(_SCRIPT_TIMEOUT_S), *(["--unisocket"] if routing == "unisocket" else []),
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         try:

@@ -226,6 +226,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             cluster_connect_timeout=args.timeout,
             invocation_timeout=args.timeout,
             statistics_enabled=False,
+            smart_routing=not args.unisocket,
         )
         try:
             await SCENARIOS[args.scenario](client, check)
@@ -247,6 +248,7 @@ def main() -> int:
     parser.add_argument("--members", required=True)
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     parser.add_argument("--timeout", type=float, default=20.0)
+    parser.add_argument("--unisocket", action="store_true", help="one connection instead of smart routing")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
     print(json.dumps(result), flush=True)
