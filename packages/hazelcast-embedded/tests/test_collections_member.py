@@ -147,6 +147,7 @@ hazelcast:
     orders-*:
       max-size: 2
       backup-count: 2
+      async-backup-count: 1
       empty-queue-ttl: 30
       statistics-enabled: true
   list:
@@ -183,7 +184,8 @@ async def test_a_hazelcast_yaml_snippet_configures_every_section(tmp_path: Any) 
         lookup = cluster.structure_configs.lookup
         queue = lookup("queue", "orders-eu")
         assert (queue.max_size, queue.backup_count, queue.empty_queue_ttl) == (2, 2, 30)
-        assert cluster.replica_count == 3, "a queue's backup-count sizes the partition table"
+        assert queue.total_backup_count == 3
+        assert cluster.replica_count == 4, "a queue's backups (synchronous and asynchronous) size the partition table"
         assert lookup("list", "anything").max_size == 5
         assert lookup("set", "tags").max_size == 10 and lookup("set", "other").max_size == 0
         assert lookup("pn-counter", "likes").replica_count == 2
@@ -226,3 +228,10 @@ async def test_flake_id_waits_when_a_batch_reaches_too_far_ahead(connect: Any) -
         assert loop.time() - started >= 0.03, "one id per millisecond: the second batch waits for the clock"
         assert second.base >= first.base + 50 * first.increment
 
+
+
+def test_backup_counts_are_validated() -> None:
+    with pytest.raises(ValueError, match="async-backup-count"):
+        EmbeddedCluster(config={"queue": {"q": {"backup-count": 4, "async-backup-count": 3}}})
+    with pytest.raises(ValueError, match="max-size"):
+        EmbeddedCluster(config={"list": {"l": {"max-size": -1}}})

@@ -114,7 +114,8 @@ class StructureConfigSpec:
     ``settings_type`` is a dataclass whose fields all have defaults; the member config holds, under ``section``, a
     mapping from object-name patterns (``"default"``, ``"orders-*"``, exact names) to settings, written with either
     hyphenated keys as in a Hazelcast member's YAML (``time-to-live-seconds``) or the field names. A field named
-    ``backup_count`` takes part in sizing the partition table's replica count.
+    ``backup_count`` (plus one named ``async_backup_count``) takes part in sizing the partition table's replica
+    count.
     """
 
     section: str

@@ -16,13 +16,15 @@ class CollectionConfig:
     """Per-list or per-set settings, by name pattern under ``list:`` / ``set:`` (as in Hazelcast's hazelcast.yaml).
 
     ``max_size`` (``max-size``): most items the collection holds; 0 means unbounded (Java's default,
-    ``Integer.MAX_VALUE``). ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    ``Integer.MAX_VALUE``). ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6;
+    ``async_backup_count`` (``async-backup-count``): more replicas, which the embedded member also copies at once.
     ``statistics_enabled`` (``statistics-enabled``): accepted so that hazelcast.yaml snippets load as they are; the
     embedded member keeps no per-collection statistics.
     """
 
     max_size: int = 0
     backup_count: int = 1
+    async_backup_count: int = 0
     statistics_enabled: bool = True
 
     def __post_init__(self) -> None:
@@ -32,6 +34,16 @@ class CollectionConfig:
             raise InvalidConfigurationError(
                 f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"
             )
+        if self.async_backup_count < 0 or self.backup_count + self.async_backup_count > MAX_BACKUP_COUNT:
+            raise InvalidConfigurationError(
+                f"async-backup-count must be >= 0 and backup-count + async-backup-count <= {MAX_BACKUP_COUNT}, "
+                f"got {self.backup_count} + {self.async_backup_count}"
+            )
+
+    @property
+    def total_backup_count(self) -> int:
+        """Every backup replica the items are copied to: the embedded member makes asynchronous backups at once too."""
+        return self.backup_count + self.async_backup_count
 
     @property
     def capacity(self) -> int:

@@ -23,7 +23,7 @@ def _key(name: str) -> tuple[str, str]:
 
 def _state(request: MemberRequest, name: str) -> CollectionState:
     config = request.cluster.structure_configs.lookup("list", name)
-    return request.state(_key(name), lambda: CollectionState(config.capacity, config.backup_count, unique=False))
+    return request.state(_key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=False))
 
 
 def _items(request: MemberRequest, name: str) -> list[bytes]:

@@ -22,7 +22,7 @@ def _key(name: str) -> tuple[str, str]:
 
 def _state(request: MemberRequest, name: str) -> CollectionState:
     config = request.cluster.structure_configs.lookup("set", name)
-    return request.state(_key(name), lambda: CollectionState(config.capacity, config.backup_count, unique=True))
+    return request.state(_key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=True))
 
 
 def _items(request: MemberRequest, name: str) -> dict[bytes, None]:

@@ -17,7 +17,8 @@ class QueueConfig:
 
     ``max_size`` (``max-size``): most items the queue holds, 0 for unbounded (``Integer.MAX_VALUE``); a full queue
     answers ``offer`` with false and parks ``put`` and ``offer(timeout)`` until a consumer makes room.
-    ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6.
+    ``backup_count`` (``backup-count``): synchronous backup replicas, 0 to 6;
+    ``async_backup_count`` (``async-backup-count``): more replicas, which the embedded member also copies at once.
     ``empty_queue_ttl`` (``empty-queue-ttl``): seconds after which a queue that stayed empty (and that nobody waits
     on) is destroyed; -1 (the default) keeps it.
     ``statistics_enabled`` (``statistics-enabled``): accepted so that hazelcast.yaml snippets load as they are; the
@@ -26,6 +27,7 @@ class QueueConfig:
 
     max_size: int = 0
     backup_count: int = 1
+    async_backup_count: int = 0
     empty_queue_ttl: int = -1
     statistics_enabled: bool = True
 
@@ -38,6 +40,16 @@ class QueueConfig:
             raise InvalidConfigurationError(
                 f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"
             )
+        if self.async_backup_count < 0 or self.backup_count + self.async_backup_count > MAX_BACKUP_COUNT:
+            raise InvalidConfigurationError(
+                f"async-backup-count must be >= 0 and backup-count + async-backup-count <= {MAX_BACKUP_COUNT}, "
+                f"got {self.backup_count} + {self.async_backup_count}"
+            )
+
+    @property
+    def total_backup_count(self) -> int:
+        """Every backup replica the items are copied to: the embedded member makes asynchronous backups at once too."""
+        return self.backup_count + self.async_backup_count
 
     @property
     def capacity(self) -> int:

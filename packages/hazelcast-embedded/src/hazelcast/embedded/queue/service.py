@@ -62,7 +62,7 @@ def _key(name: str) -> tuple[str, str]:
 
 def _state(request: MemberRequest, name: str) -> QueueState:
     config = request.cluster.structure_configs.lookup("queue", name)
-    return request.state(_key(name), lambda: QueueState(config.capacity, config.backup_count))
+    return request.state(_key(name), lambda: QueueState(config.capacity, config.total_backup_count))
 
 
 def _takers(request: MemberRequest, name: str) -> WaitQueue:
