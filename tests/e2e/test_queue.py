@@ -266,3 +266,17 @@ async def test_a_waiting_take_survives_the_crash_of_the_queue_owner() -> None:
             assert not take.done()
             await q.offer("after-crash")
             assert await asyncio.wait_for(take, 5) == "after-crash"
+
+
+async def test_async_backups_also_keep_the_items() -> None:
+    config = {"queue": {"async-*": {"backup-count": 0, "async-backup-count": 1}, "none-*": {"backup-count": 0}}}
+    async with EmbeddedCluster(member_count=3, config=config) as cluster3:
+        async with running_client(cluster3) as client:
+            kept = await client.get_queue("async-q")
+            await kept.add_all([1, 2, 3])
+            await cluster3.owner_of(cluster3.name_partition_id("async-q")).kill()
+            assert await kept.iterator() == [1, 2, 3]
+            lost = await client.get_queue("none-q")
+            await lost.add_all([1, 2, 3])
+            await cluster3.owner_of(cluster3.name_partition_id("none-q")).kill()
+            assert await lost.iterator() == [], "without backups the items die with their owner"
