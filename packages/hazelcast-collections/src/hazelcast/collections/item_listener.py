@@ -39,7 +39,8 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
     def _partition(self) -> int:
         partition_id = self._name_partition
         if partition_id < 0:
-            partition_id = self._name_partition = self._context.partition_service.get_partition_id(self._partition_key)
+            # -1 while the partition count is unknown (not connected yet): then it is computed again next time.
+            partition_id = self._name_partition = self._partition_of(self._to_data(self._partition_key))
         return partition_id
 
     def _send(
