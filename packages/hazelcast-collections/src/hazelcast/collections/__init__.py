@@ -1,5 +1,6 @@
-"""Distributed collections for the hazelcast asyncio client: ``Map`` (more types come in later releases)."""
+"""Distributed collections for the hazelcast asyncio client: ``Map``, ``Ringbuffer`` (more types come in later releases)."""
 
 from hazelcast.collections.map import Map
+from hazelcast.collections.ringbuffer import ReadResult, Ringbuffer
 
-__all__ = ["Map"]
+__all__ = ["Map", "ReadResult", "Ringbuffer"]
