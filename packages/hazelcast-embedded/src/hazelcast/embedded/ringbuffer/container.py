@@ -71,6 +71,10 @@ class RingbufferContainer:
 
     def store(self, first: int, items: list[bytes], expires_at: int) -> None:
         """Write ``items`` from sequence ``first`` on, dropping the oldest beyond the capacity (backups replay this)."""
+        if first > self.tail + 1:
+            # A backup that missed earlier items (it had no state yet) starts where it is told.
+            self.drop_until(first)
+            self.tail = first - 1
         stored = self.items
         expires = self.expires
         sequence = first
