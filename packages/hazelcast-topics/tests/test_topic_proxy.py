@@ -68,8 +68,11 @@ async def test_a_listener_gets_decoded_messages_with_the_publishing_member(
     context.cluster_service.members[member_uuid] = member  # type: ignore[attr-defined]
     topic: Topic[Any] = Topic(TOPIC_SERVICE, "news", context)
     received: list[TopicMessage[Any]] = []
+    second: list[TopicMessage[Any]] = []
     registration_id = await topic.add_listener(received.append)
-    registration = context.listener_service.registered[registration_id]  # type: ignore[attr-defined]
+    second_id = await topic.add_listener(second.append)
+    # The proxy's listeners share one registration with the members.
+    (registration,) = context.listener_service.registered.values()  # type: ignore[attr-defined]
     (add_request,) = MessageReader().feed(bytes(registration.add_request(True)))
     assert tuple(_EVENT.decode_request(add_request)) == ("news", True)
     event = _EVENT.encode_event[0](context.serialization_service.to_data("hi"), 1_700_000_000_123, member_uuid)
@@ -79,9 +82,15 @@ async def test_a_listener_gets_decoded_messages_with_the_publishing_member(
     assert (message.name, message.message, message.publish_time, message.member) == (
         "news", "hi", 1_700_000_000.123, member
     )
-    assert context.callbacks.events == ["topic.message"]  # type: ignore[attr-defined]
+    assert [m.message for m in second] == ["hi"] and second[0] is not message
+    assert context.callbacks.events == ["topic.message", "topic.message"]  # type: ignore[attr-defined]
     assert await topic.remove_listener(registration_id)
     assert not await topic.remove_listener(registration_id)
+    assert len(context.listener_service.registered) == 1  # type: ignore[attr-defined]
+    registration.event_handler(event_message)
+    assert (len(received), len(second)) == (1, 2)
+    assert await topic.remove_listener(second_id)
+    assert context.listener_service.registered == {}  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

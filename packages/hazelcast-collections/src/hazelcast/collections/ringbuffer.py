@@ -37,6 +37,7 @@ _ADD = method("Ringbuffer.add")
 _ADD_ALL = method("Ringbuffer.addAll")
 _READ_ONE = method("Ringbuffer.readOne")
 _READ_MANY = method("Ringbuffer.readMany")
+_DECODE_SEQUENCE = _ADD.decode_response
 
 
 class InvalidArgumentError(ValueError, AssertionError):
@@ -58,6 +59,8 @@ def _check_int(value: Any, name: str) -> None:
 
 
 def _check_overflow_policy(overflow_policy: Any) -> None:
+    if type(overflow_policy) is int and 0 <= overflow_policy <= 1:  # the common case, checked first
+        return
     _check_int(overflow_policy, "overflow_policy")
     if overflow_policy not in (OVERFLOW_POLICY_OVERWRITE, OVERFLOW_POLICY_FAIL):
         raise ValueError(
@@ -194,8 +197,10 @@ class Ringbuffer(Proxy, Generic[ItemType]):
         """Add ``item`` at the tail; returns its sequence, or -1 when ``OVERFLOW_POLICY_FAIL`` found no room."""
         if item is None:
             raise ValueError("item must not be None")
-        _check_overflow_policy(overflow_policy)
-        return await self._add_data(self._to_data(item), overflow_policy)
+        if type(overflow_policy) is not int or not 0 <= overflow_policy <= 1:
+            _check_overflow_policy(overflow_policy)
+        request = _ADD.encode_request(self.name, overflow_policy, self._to_data(item))
+        return await self._call(request, self._partition_id, _DECODE_SEQUENCE)
 
     async def add_all(self, items: Sequence[ItemType], overflow_policy: int = OVERFLOW_POLICY_OVERWRITE) -> int:
         """Add ``items`` in order, in one request; returns the sequence of the last one, or -1 when

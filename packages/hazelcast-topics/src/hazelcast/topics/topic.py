@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -30,12 +32,24 @@ class Topic(Proxy, Generic[MessageType]):
     not see earlier messages (use a :class:`~hazelcast.topics.ReliableTopic` for that). Listeners stay registered
     while members come and go.
 
+    The listeners of one proxy share one registration on the members: a message crosses the network once per client
+    and is handed to each listener in the order they were added (each gets its own deserialized copy). The first
+    :meth:`add_listener` registers with the members and the last :meth:`remove_listener` deregisters.
+
     Not thread-safe: use it from the client's event loop.
     """
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         self._partition_id = name_partition_id(context, name)
+        #: Listener id -> function, in the order they were added.
+        self._listeners: dict[str, Callable[[TopicMessage[MessageType]], Any]] = {}
+        #: The listeners as the event handler iterates them, replaced (never changed) on each add and remove.
+        self._listener_snapshot: tuple[Callable[[TopicMessage[MessageType]], Any], ...] = ()
+        #: The members' registration shared by the listeners; None while there are none.
+        self._registration: str | None = None
+        # Serializes registering and deregistering with the members, so that concurrent calls see one registration.
+        self._registration_lock = asyncio.Lock()
 
     async def publish(self, message: MessageType) -> None:
         """Publish ``message`` (not None) to every listener of this topic."""
@@ -64,6 +78,15 @@ class Topic(Proxy, Generic[MessageType]):
             raise ValueError("on_message must not be None")
         if not callable(on_message):
             raise TypeError(f"on_message must be callable, not {type(on_message).__name__}")
+        listener_id = str(uuid.uuid4())
+        async with self._registration_lock:
+            if self._registration is None:
+                self._registration = await self._register()
+            self._listeners[listener_id] = on_message
+            self._listener_snapshot = tuple(self._listeners.values())
+        return listener_id
+
+    def _register(self) -> Any:
         name = self.name
         to_object = self._to_object
         get_member = self._context.cluster_service.get_member
@@ -71,10 +94,12 @@ class Topic(Proxy, Generic[MessageType]):
 
         def handle(event: Message) -> None:
             item, publish_time, member_uuid = _DECODE_MESSAGE_EVENT(event)
-            message = TopicMessage(name, to_object(item), publish_time / 1000.0, get_member(member_uuid))
-            run("topic.message", on_message, message)
+            seconds = publish_time / 1000.0
+            member = get_member(member_uuid)
+            for on_message in self._listener_snapshot:
+                run("topic.message", on_message, TopicMessage(name, to_object(item), seconds, member))
 
-        return await self._context.listener_service.register(
+        return self._context.listener_service.register(
             lambda local_only: _ADD_LISTENER.encode_request(name, local_only),
             _ADD_LISTENER.decode_response,
             lambda registration_id: _REMOVE_LISTENER.encode_request(name, registration_id),
@@ -85,4 +110,11 @@ class Topic(Proxy, Generic[MessageType]):
         """Stop a listener added by :meth:`add_listener`; False if there was none with that id."""
         if registration_id is None:
             raise ValueError("registration_id must not be None")
-        return await self._context.listener_service.deregister(registration_id)
+        async with self._registration_lock:
+            if self._listeners.pop(registration_id, None) is None:
+                return False
+            self._listener_snapshot = tuple(self._listeners.values())
+            if not self._listeners and self._registration is not None:
+                registration, self._registration = self._registration, None
+                await self._context.listener_service.deregister(registration)
+        return True
