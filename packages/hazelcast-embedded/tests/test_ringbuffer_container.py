@@ -120,7 +120,7 @@ def test_settings_are_found_by_wildcard_name_with_hazelcast_yaml_keys() -> None:
 
 def _request() -> Any:
     answered: list[Any] = []
-    request = SimpleNamespace(done=False, answered=answered)
+    request = SimpleNamespace(done=False, answered=answered, connection=SimpleNamespace(closed=False))
     request.respond = lambda result: (answered.append(result), setattr(request, "done", True))
     request.fail = lambda error: (answered.append(error), setattr(request, "done", True))
     return request
@@ -145,7 +145,7 @@ def test_waiters_are_woken_in_arrival_order_and_answered_once() -> None:
     waiters.park("rb", ReadWaiter(first, 0, 1, 1, None, single=True))
     waiters.park("rb", ReadWaiter(second, 0, 2, 2, None))
     waiters.park("rb", ReadWaiter(gone, 0, 1, 1, None))
-    gone.done = True
+    gone.connection.closed = True
     order: list[Any] = []
 
     def answer(waiter: ReadWaiter, container: RingbufferContainer) -> None:
@@ -180,3 +180,15 @@ def test_a_failing_filter_fails_only_its_own_read() -> None:
     error = RuntimeError("destroyed")
     waiters.fail_all("rb", error)
     assert survivor.answered == [error] and waiters.count("rb") == 0
+
+
+def test_reads_of_clients_that_left_are_pruned_as_they_pile_up() -> None:
+    waiters = Waiters()
+    left = [_request() for _ in range(64)]
+    for request in left:
+        waiters.park("rb", ReadWaiter(request, 0, 1, 1, None))
+        request.connection.closed = True
+    assert waiters.count("rb") == 0
+    staying = _request()
+    waiters.park("rb", ReadWaiter(staying, 0, 1, 1, None))
+    assert len(waiters._by_name["rb"]) == 1 and waiters.count("rb") == 1

@@ -3,7 +3,8 @@
 A read that cannot be answered yet (``readOne`` of the next sequence, ``readMany`` short of its minimum count) is
 returned as PENDING and kept here, per cluster and ringbuffer name, in arrival order. Every add wakes the waiters of
 its ringbuffer, oldest first. A waiter whose request was answered meanwhile (its member stopped, so it was failed) is
-dropped when met. The parked request keeps the progress of a ``readMany``, so items that arrive one at a time add up
+dropped when met, and so is one whose client connection closed (nobody waits for its answer any more). The parked
+request keeps the progress of a ``readMany``, so items that arrive one at a time add up
 to its minimum count.
 """
 
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from hazelcast.embedded.ringbuffer.container import RingbufferContainer
 
 __all__ = ["ReadWaiter", "Waiters"]
+
+
+#: Parked reads of one ringbuffer beyond which (at each power of two) the abandoned ones are dropped on park.
+_PRUNE_THRESHOLD = 64
+
+
+def _abandoned(waiter: ReadWaiter) -> bool:
+    request = waiter.request
+    return request.done or request.connection.closed
 
 
 class ReadWaiter:
@@ -86,7 +96,11 @@ class Waiters:
         return found
 
     def park(self, name: str, waiter: ReadWaiter) -> None:
-        self._by_name.setdefault(name, []).append(waiter)
+        waiting = self._by_name.setdefault(name, [])
+        if len(waiting) >= _PRUNE_THRESHOLD and len(waiting) & (len(waiting) - 1) == 0:
+            # Reads of clients that left pile up on a ringbuffer that gets no items: drop them now and then.
+            waiting[:] = [w for w in waiting if not _abandoned(w)]
+        waiting.append(waiter)
 
     def wake(self, name: str, container: RingbufferContainer, answer: Callable[[ReadWaiter, RingbufferContainer], Any]
              ) -> None:
@@ -96,7 +110,7 @@ class Waiters:
             return
         still: list[ReadWaiter] = []
         for waiter in waiting:
-            if waiter.request.done:
+            if _abandoned(waiter):
                 continue
             try:
                 ready = waiter.read(container)
@@ -119,4 +133,4 @@ class Waiters:
 
     def count(self, name: str) -> int:
         """How many reads of ``name`` are parked and not answered yet."""
-        return sum(1 for waiter in self._by_name.get(name, ()) if not waiter.request.done)
+        return sum(1 for waiter in self._by_name.get(name, ()) if not _abandoned(waiter))
