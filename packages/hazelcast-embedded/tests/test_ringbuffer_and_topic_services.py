@@ -176,3 +176,35 @@ async def test_reliable_topic_proxies_can_be_created_and_sections_are_validated(
     ):
         with pytest.raises(InvalidConfigurationError):
             EmbeddedCluster(config=bad)
+
+
+async def test_a_hazelcast_yaml_file_configures_ringbuffers_and_topics(tmp_path: Any) -> None:
+    config_file = tmp_path / "hazelcast.yaml"
+    config_file.write_text(
+        "hazelcast:\n"
+        "  ringbuffer:\n"
+        "    default:\n"
+        "      capacity: 50\n"
+        "    _hz_rb_orders-*:\n"
+        "      capacity: 8\n"
+        "      time-to-live-seconds: 30\n"
+        "      backup-count: 2\n"
+        "      in-memory-format: OBJECT\n"
+        "  reliable-topic:\n"
+        "    orders-*:\n"
+        "      read-batch-size: 4\n"
+        "      topic-overload-policy: ERROR\n"
+        "  topic:\n"
+        "    news:\n"
+        "      global-ordering-enabled: true\n",
+        encoding="utf-8",
+    )
+    async with EmbeddedCluster(member_count=3, config=config_file) as cluster:
+        configs = cluster.structure_configs
+        orders = configs.lookup("ringbuffer", "_hz_rb_orders-eu")
+        assert (orders.capacity, orders.time_to_live_seconds, orders.backup_count) == (8, 30, 2)
+        assert configs.lookup("ringbuffer", "other").capacity == 50
+        assert configs.lookup("reliable-topic", "orders-eu").topic_overload_policy == "ERROR"
+        assert configs.lookup("topic", "news").global_ordering_enabled
+        # Two backups: a ringbuffer add reaches the owner and both other members.
+        assert cluster.replica_count == 3
