@@ -126,7 +126,9 @@ async def test_a_durable_listener_starts_at_its_sequence_and_stores_each_one(cli
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["keeps-going", "terminal"])
-async def test_is_terminal_decides_whether_an_error_cancels_the_listener(client: HazelcastClient, terminal: bool) -> None:
+async def test_is_terminal_decides_whether_an_error_cancels_the_listener(
+    client: HazelcastClient, terminal: bool
+) -> None:
     topic = await client.get_reliable_topic("errors")
     listener = RecordingListener(terminal=terminal)
     await topic.add_listener(listener)

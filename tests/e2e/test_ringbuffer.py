@@ -136,7 +136,9 @@ async def test_add_all_adds_in_order_and_returns_the_last_sequence(client: Hazel
     assert list(await small.read_many(0, 0, 3)) == [2, 3, 4]
 
 
-async def test_read_one_of_the_next_sequence_waits_on_the_member(cluster: EmbeddedCluster, client: HazelcastClient) -> None:
+async def test_read_one_of_the_next_sequence_waits_on_the_member(
+    cluster: EmbeddedCluster, client: HazelcastClient
+) -> None:
     rb = await client.get_ringbuffer("plain")
     await rb.add("first")
     reader = asyncio.ensure_future(rb.read_one(1))

@@ -60,7 +60,9 @@ async def test_publish_all_delivers_in_order(client: HazelcastClient) -> None:
     assert received == [1, "two", [3], 4]
 
 
-async def test_every_listener_of_every_client_gets_every_message(cluster: EmbeddedCluster, client: HazelcastClient) -> None:
+async def test_every_listener_of_every_client_gets_every_message(
+    cluster: EmbeddedCluster, client: HazelcastClient
+) -> None:
     topic = await client.get_topic("fan-out")
     first: list[Any] = []
     second: list[Any] = []
@@ -142,7 +144,9 @@ async def test_listeners_survive_member_restarts(cluster: EmbeddedCluster, clien
     assert received == ["after restart"]
 
 
-async def test_destroy_deregisters_the_listeners_on_the_members(cluster: EmbeddedCluster, client: HazelcastClient) -> None:
+async def test_destroy_deregisters_the_listeners_on_the_members(
+    cluster: EmbeddedCluster, client: HazelcastClient
+) -> None:
     topic = await client.get_topic("destroyed")
     await topic.add_listener(lambda m: None)
     assert cluster.events.has_listeners(("hz:impl:topicService", "destroyed"))

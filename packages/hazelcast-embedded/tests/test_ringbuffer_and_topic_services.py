@@ -141,7 +141,9 @@ async def test_topic_events_reach_local_registrations_once_and_global_ones_every
     assert unisocket_events[0].publish_time > 0
 
 
-async def test_topic_listener_removal_and_destroy(cluster: EmbeddedCluster, connect: Any, wire: SimpleNamespace) -> None:
+async def test_topic_listener_removal_and_destroy(
+    cluster: EmbeddedCluster, connect: Any, wire: SimpleNamespace
+) -> None:
     client = await connect(cluster.addresses[0])
     registration = await client.call("Topic.addMessageListener", "t", False)
     assert await client.call("Topic.removeMessageListener", "t", registration)

@@ -108,7 +108,9 @@ def test_settings_are_found_by_wildcard_name_with_hazelcast_yaml_keys() -> None:
         {
             "ringbuffer": {
                 "default": {"capacity": 100},
-                "events-*": {"capacity": 5, "time-to-live-seconds": 30, "backup-count": 2, "in-memory-format": "OBJECT"},
+                "events-*": {
+                    "capacity": 5, "time-to-live-seconds": 30, "backup-count": 2, "in-memory-format": "OBJECT"
+                },
             }
         },
     )

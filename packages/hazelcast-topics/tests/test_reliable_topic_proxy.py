@@ -226,7 +226,9 @@ async def test_a_gap_in_the_sequences_is_loss(make_context: Callable[..., ProxyC
 
 
 @pytest.mark.parametrize("terminal", [False, True, RuntimeError("is_terminal bug")], ids=["go-on", "stop", "broken"])
-async def test_is_terminal_decides_after_a_failing_message(make_context: Callable[..., ProxyContext], terminal: Any) -> None:
+async def test_is_terminal_decides_after_a_failing_message(
+    make_context: Callable[..., ProxyContext], terminal: Any
+) -> None:
     topic, ringbuffer = _topic(make_context)
     ringbuffer.batch(0, "bad", "next")
     listener = Recorder(initial=0, terminal=terminal)
@@ -257,7 +259,9 @@ async def test_timeouts_are_retried_and_a_lost_ringbuffer_restarts_a_tolerant_li
 @pytest.mark.parametrize(
     "error", [IllegalArgumentError("beyond the tail"), HazelcastClientNotActiveError("shut down"), KeyError("bug")]
 )
-async def test_other_read_errors_cancel_the_listener(make_context: Callable[..., ProxyContext], error: Exception) -> None:
+async def test_other_read_errors_cancel_the_listener(
+    make_context: Callable[..., ProxyContext], error: Exception
+) -> None:
     topic, ringbuffer = _topic(make_context)
     ringbuffer.script.append(error)
     listener = Recorder(initial=0, tolerant=False)
@@ -286,14 +290,18 @@ async def test_each_overload_policy_adds_with_its_overflow_policy(
     assert ReliableTopicMessageCodec(True).decode(data)[2] == topic._to_data("m")
 
 
+def _policy(policy: str) -> Config:
+    return Config.from_dict({"reliable_topics": {"rt": {"overload_policy": policy}}})
+
+
 async def test_error_policy_raises_and_discard_newest_drops_quietly(make_context: Callable[..., ProxyContext]) -> None:
-    failing, ringbuffer = _topic(make_context, Config.from_dict({"reliable_topics": {"rt": {"overload_policy": "ERROR"}}}))
+    failing, ringbuffer = _topic(make_context, _policy("ERROR"))
     ringbuffer.add_results = [-1, -1]
     with pytest.raises(TopicOverloadError):
         await failing.publish("m")
     with pytest.raises(TopicOverloadError):
         await failing.publish_all(["m"])
-    dropping, ringbuffer = _topic(make_context, Config.from_dict({"reliable_topics": {"rt": {"overload_policy": "DISCARD_NEWEST"}}}))
+    dropping, ringbuffer = _topic(make_context, _policy("DISCARD_NEWEST"))
     ringbuffer.add_results = [-1, -1]
     await dropping.publish("m")
     await dropping.publish_all(["m"])

@@ -44,7 +44,9 @@ def test_the_official_import_paths_hold_the_topic_names() -> None:
     )
 
 
-async def test_publish_and_publish_all_go_to_the_partition_of_the_name(make_context: Callable[..., ProxyContext]) -> None:
+async def test_publish_and_publish_all_go_to_the_partition_of_the_name(
+    make_context: Callable[..., ProxyContext],
+) -> None:
     context = make_context()
     topic: Topic[Any] = Topic(TOPIC_SERVICE, "news", context)
     to_data = context.serialization_service.to_data

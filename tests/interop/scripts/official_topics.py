@@ -212,7 +212,7 @@ async def run(args: argparse.Namespace, check: Checker) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Run a Ringbuffer/Topic/ReliableTopic scenario with the official client.")
+    parser = argparse.ArgumentParser(description="Run one Ringbuffer/Topic/ReliableTopic scenario, official client.")
     parser.add_argument("--members", required=True)
     parser.add_argument("--cluster-name", default="dev")
     parser.add_argument("--scenario", required=True, choices=["ringbuffer", "topic", "reliable_topic"])

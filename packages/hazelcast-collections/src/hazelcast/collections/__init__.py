@@ -1,4 +1,4 @@
-"""Distributed collections for the hazelcast asyncio client: ``Map``, ``Ringbuffer`` (more types come in later releases)."""
+"""Distributed collections for the hazelcast asyncio client: ``Map``, ``Ringbuffer`` (more types come later)."""
 
 from hazelcast.collections.map import Map
 from hazelcast.collections.ringbuffer import ReadResult, Ringbuffer

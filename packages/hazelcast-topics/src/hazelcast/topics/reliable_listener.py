@@ -180,7 +180,9 @@ class MessageRunner:
             try:
                 listener.store_sequence(sequences[index] if sequences else first + index)
                 publish_time, address, payload = codec.decode(data)
-                message = TopicMessage(self._topic_name, self._to_object(payload), publish_time, codec.member_of(address))
+                message = TopicMessage(
+                    self._topic_name, self._to_object(payload), publish_time, codec.member_of(address)
+                )
                 result = listener.on_message(message)
                 if inspect.isawaitable(result):
                     await result
