@@ -34,7 +34,7 @@ _OFFLINE_RETRY_DELAY = 0.1
 class ReliableMessageListener(Generic[MessageType]):
     """A reliable-topic listener that controls where it starts, what it remembers and how it meets errors and loss.
 
-    Subclass it and implement every method. A listener is never called concurrently with itself, and receives the
+    Subclass it and implement every method (:meth:`on_cancel` may be left as it is: it does nothing). A listener is never called concurrently with itself, and receives the
     messages of the topic in one global order, without duplicates; it misses messages only when it falls so far
     behind that the ringbuffer overwrote them (see :meth:`is_loss_tolerant`).
 
