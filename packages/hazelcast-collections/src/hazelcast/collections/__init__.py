@@ -1,5 +1,5 @@
 """Distributed data structures for the hazelcast asyncio client: ``Map``, ``MultiMap``, ``ReplicatedMap``, ``List``,
-``Set``, ``Queue``, ``PNCounter``, ``FlakeIdGenerator`` and ``Executor``."""
+``Set``, ``Queue``, ``Ringbuffer``, ``PNCounter``, ``FlakeIdGenerator`` and ``Executor``."""
 
 from hazelcast.collections.entry_event import EntryEvent, EntryEventType
 from hazelcast.collections.executor import Executor
@@ -10,6 +10,7 @@ from hazelcast.collections.multi_map import MultiMap
 from hazelcast.collections.pn_counter import PNCounter
 from hazelcast.collections.queue import Queue
 from hazelcast.collections.replicated_map import ReplicatedMap
+from hazelcast.collections.ringbuffer import ReadResult, Ringbuffer
 from hazelcast.collections.set import Set
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "MultiMap",
     "PNCounter",
     "Queue",
+    "ReadResult",
     "ReplicatedMap",
+    "Ringbuffer",
     "Set",
 ]

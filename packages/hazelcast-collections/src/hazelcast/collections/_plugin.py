@@ -10,6 +10,7 @@ from hazelcast.collections.multi_map import MultiMap
 from hazelcast.collections.pn_counter import PNCounter
 from hazelcast.collections.queue import Queue
 from hazelcast.collections.replicated_map import ReplicatedMap
+from hazelcast.collections.ringbuffer import Ringbuffer
 from hazelcast.collections.set import Set
 from hazelcast.plugin import ProxyType, hookimpl
 
@@ -22,6 +23,7 @@ QUEUE_SERVICE = "hz:impl:queueService"
 PN_COUNTER_SERVICE = "hz:impl:PNCounterService"
 FLAKE_ID_GENERATOR_SERVICE = "hz:impl:flakeIdGeneratorService"
 EXECUTOR_SERVICE = "hz:impl:executorService"
+RINGBUFFER_SERVICE = "hz:impl:ringbufferService"
 
 
 @hookimpl
@@ -36,4 +38,5 @@ def hazelcast_proxy_types() -> list[ProxyType]:
         ProxyType(PN_COUNTER_SERVICE, PNCounter, accessor="get_pn_counter"),
         ProxyType(FLAKE_ID_GENERATOR_SERVICE, FlakeIdGenerator, accessor="get_flake_id_generator"),
         ProxyType(EXECUTOR_SERVICE, Executor, accessor="get_executor"),
+        ProxyType(RINGBUFFER_SERVICE, Ringbuffer, accessor="get_ringbuffer"),
     ]

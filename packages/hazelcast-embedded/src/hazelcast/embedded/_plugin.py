@@ -1,7 +1,7 @@
 """The embedded member's own plugin, loaded through the ``hazelcast.embedded.plugins`` entry point like any other.
 
 It contributes the member's data-structure services (Map, MultiMap, ReplicatedMap, the lock service, List, Set,
-Queue, PN counter, Flake ID generator, executor, the CP subsystem, VectorCollection), their configuration sections,
+Queue, Ringbuffer, Topic, ReliableTopic, PN counter, Flake ID generator, executor, the CP subsystem, VectorCollection), their configuration sections,
 and the server classes of the built-in predicates, aggregators and projections.
 """
 
@@ -20,7 +20,14 @@ from hazelcast.embedded.query.aggregation import AGGREGATION_SERVER_CLASSES
 from hazelcast.embedded.query.predicates import PREDICATE_SERVER_CLASSES
 from hazelcast.embedded.queue import QUEUE_CONFIG_SECTION, QUEUE_SERVICE
 from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE
+from hazelcast.embedded.ringbuffer import RINGBUFFER_CONFIG_SECTION, RINGBUFFER_SERVICE
 from hazelcast.embedded.spec import MemberServiceSpec, ServerClass, StructureConfigSpec
+from hazelcast.embedded.topic import (
+    RELIABLE_TOPIC_CONFIG_SECTION,
+    RELIABLE_TOPIC_SERVICE,
+    TOPIC_CONFIG_SECTION,
+    TOPIC_SERVICE,
+)
 from hazelcast.embedded.vector import VECTOR_CONFIG_SECTION, VECTOR_SERVICE
 
 __all__ = ["hazelcast_embedded_server_classes", "hazelcast_embedded_services", "hazelcast_embedded_structure_configs"]
@@ -39,6 +46,9 @@ def hazelcast_embedded_services() -> tuple[MemberServiceSpec, ...]:
         PN_COUNTER_SERVICE,
         FLAKE_ID_SERVICE,
         EXECUTOR_SERVICE,
+        RINGBUFFER_SERVICE,
+        TOPIC_SERVICE,
+        RELIABLE_TOPIC_SERVICE,
         *CP_SERVICES,
         VECTOR_SERVICE,
     )
@@ -55,6 +65,9 @@ def hazelcast_embedded_structure_configs() -> tuple[StructureConfigSpec, ...]:
         PN_COUNTER_CONFIG_SECTION,
         FLAKE_ID_CONFIG_SECTION,
         EXECUTOR_CONFIG_SECTION,
+        RINGBUFFER_CONFIG_SECTION,
+        TOPIC_CONFIG_SECTION,
+        RELIABLE_TOPIC_CONFIG_SECTION,
         CP_CONFIG_SECTION,
         VECTOR_CONFIG_SECTION,
     )
