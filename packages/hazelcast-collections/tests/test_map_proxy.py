@@ -71,7 +71,7 @@ def make_map(responses: dict[str, Any] | None = None) -> tuple[Map[Any, Any], Re
 
 
 def test_plugin_provides_the_map_type_for_get_map() -> None:
-    (proxy_type,) = [t for t in hazelcast_proxy_types() if t.proxy_class is Map]
+    proxy_type = next(t for t in hazelcast_proxy_types() if t.service_name == MAP_SERVICE)
     assert (proxy_type.service_name, proxy_type.proxy_class, proxy_type.accessor) == (MAP_SERVICE, Map, "get_map")
 
 

@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 
+# Proxy distributions add modules at the official client's import paths (``hazelcast.proxy.ringbuffer``...): the
+# package spans every installed distribution's ``hazelcast/proxy`` folder.
+__path__ = __import__("pkgutil").extend_path(__path__, __name__)
+
 if TYPE_CHECKING:
     from hazelcast._internal.callbacks import CallbackRunner
     from hazelcast._internal.cluster import ClusterService
