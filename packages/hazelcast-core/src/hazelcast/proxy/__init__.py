@@ -97,6 +97,21 @@ class Proxy:
         self._invocations = context.invocation_service
         self._call = context.invocation_service.call
         self._partition_of = context.partition_service.partition_id_of_data
+        self._name_partition_id = -1
+
+    @property
+    def _name_partition(self) -> int:
+        """The partition of a name-partitioned object (queue, list, set, ringbuffer, topic...).
+
+        It is the partition of the name, or of the text after its '@' (``"orders@eu"`` lives with every object whose
+        name ends in ``@eu``), as members place them. -1 while the partition count is unknown (before the first
+        connection), and then worked out again on the next call.
+        """
+        partition_id = self._name_partition_id
+        if partition_id < 0:
+            _, at, partition_key = self.name.partition("@")
+            partition_id = self._name_partition_id = self._partition_of(self._to_data(partition_key if at else self.name))
+        return partition_id
 
     def _deserializing(self, decode: Callable[[Message], Any]) -> Callable[[Message], Any]:
         """A response decoder that also deserializes the decoded Data.
