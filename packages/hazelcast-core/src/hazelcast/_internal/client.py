@@ -36,10 +36,6 @@ __all__ = ["HazelcastClient"]
 _logger = structlog.get_logger("hazelcast.client")
 _client_ids = itertools.count()
 _GET_DISTRIBUTED_OBJECTS = method("Client.getDistributedObjects")
-# The catalogue's decoders are compiled from the protocol definitions at run time: their result type is declared here.
-_decode_distributed_objects: Callable[[Message], list[DistributedObjectInfo]] = (
-    _GET_DISTRIBUTED_OBJECTS.decode_response
-)
 _ADD_OBJECT_LISTENER = method("Client.addDistributedObjectListener")
 _REMOVE_OBJECT_LISTENER = method("Client.removeDistributedObjectListener")
 _LOCAL_BACKUP_LISTENER = method("Client.localBackupListener")
@@ -343,7 +339,7 @@ class HazelcastClient:
         """Every distributed object the cluster knows, as (service name, name) infos."""
         self._check_running()
         return await self._invocations.call(
-            _GET_DISTRIBUTED_OBJECTS.encode_request(), decoder=_decode_distributed_objects
+            _GET_DISTRIBUTED_OBJECTS.encode_request(), decoder=_GET_DISTRIBUTED_OBJECTS.decode_response
         )
 
     async def add_distributed_object_listener(self, listener_func: Callable[[DistributedObjectEvent], Any]) -> str:

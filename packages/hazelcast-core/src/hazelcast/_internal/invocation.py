@@ -187,17 +187,6 @@ class InvocationService:
         target_uuid: Any = None,
     ) -> Invocation[ResultType]: ...
 
-    @overload
-    def call(
-        self,
-        request: bytearray,
-        partition_id: int = -1,
-        decoder: Callable[[Message], ResultType] | None = None,
-        retryable: bool = False,
-        timeout: float | None = None,
-        target_uuid: Any = None,
-    ) -> Invocation[ResultType | None]: ...
-
     def call(
         self,
         request: bytearray,
