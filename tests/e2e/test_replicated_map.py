@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from hazelcast import predicate
 from hazelcast.collections import EntryEvent, EntryEventType, ReplicatedMap
 from hazelcast.embedded import EmbeddedCluster, ServerClass, hookimpl
 from hazelcast.embedded.replicatedmap import REPLICATED_MAP_SERVICE_NAME
@@ -286,6 +287,25 @@ async def test_listener_with_a_predicate_and_with_key_and_predicate(client: Any)
         (EntryEventType.REMOVED, "c", None, 12),
     ]
     assert _shape(keyed) == [(EntryEventType.ADDED, "b", 50, None)]
+
+
+async def test_listener_with_the_query_engines_predicates(client: Any) -> None:
+    rm = await client.get_replicated_map("listen-builtin-predicate")
+    selected: list[EntryEvent[Any, Any]] = []
+    await rm.add_entry_listener(
+        predicate=predicate.and_(predicate.greater_or_equal("this", 10), predicate.not_equal("__key", "skip")),
+        added_func=selected.append,
+        updated_func=selected.append,
+    )
+    for key, value in (("a", 5), ("b", 50), ("skip", 99), ("c", 12), ("a", 11)):
+        await rm.put(key, value)
+    await wait_until(lambda: len(selected) == 3, timeout=5, what="the selected events")
+    await asyncio.sleep(0.1)
+    assert _shape(selected) == [
+        (EntryEventType.ADDED, "b", 50, None),
+        (EntryEventType.ADDED, "c", 12, None),
+        (EntryEventType.UPDATED, "a", 11, 5),
+    ]
 
 
 async def test_a_predicate_the_member_does_not_know_is_refused(client: Any) -> None:

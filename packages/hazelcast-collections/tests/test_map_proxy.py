@@ -71,7 +71,7 @@ def make_map(responses: dict[str, Any] | None = None) -> tuple[Map[Any, Any], Re
 
 
 def test_plugin_provides_the_map_type_for_get_map() -> None:
-    (proxy_type,) = [t for t in hazelcast_proxy_types() if t.proxy_class is Map]
+    proxy_type = next(t for t in hazelcast_proxy_types() if t.service_name == MAP_SERVICE)
     assert (proxy_type.service_name, proxy_type.proxy_class, proxy_type.accessor) == (MAP_SERVICE, Map, "get_map")
 
 
@@ -121,11 +121,17 @@ async def test_get_all_merges_the_partition_answers() -> None:
 
 
 async def test_predicate_queries_send_the_serialized_predicate() -> None:
+    from hazelcast import predicate as p
+
     m, invocations, serialization = make_map({"Map.keySetWithPredicate": []})
-    assert await m.key_set(predicate="any serializable predicate") == []
+    assert await m.key_set(predicate=p.equal("age", 3)) == []
     name, request, partition = invocations.sent[0]
     assert name == "Map.keySetWithPredicate" and partition == -1
-    assert request.predicate == serialization.to_data("any serializable predicate")
+    assert request.predicate == serialization.to_data(p.equal("age", 3))
+    # Something that is not a predicate is refused before anything is sent.
+    with pytest.raises(TypeError):
+        await m.key_set(predicate="age = 3")
+    assert len(invocations.sent) == 1
 
 
 @pytest.mark.parametrize("call", [

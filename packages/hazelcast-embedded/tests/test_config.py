@@ -69,7 +69,7 @@ def test_two_wildcards_in_a_pattern_are_rejected() -> None:
 
 def test_unknown_section_is_rejected_when_the_cluster_is_built() -> None:
     with pytest.raises(InvalidConfigurationError, match="unknown configuration sections"):
-        EmbeddedCluster(config={"queue": {"default": {}}})
+        EmbeddedCluster(config={"no-such-structure": {"default": {}}})
 
 
 def test_max_backup_count_sizes_the_replica_count() -> None:

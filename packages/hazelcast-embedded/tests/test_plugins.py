@@ -150,7 +150,8 @@ async def test_third_party_service_with_config_and_late_answers(connect) -> None
         MemberServiceSpec("Queue", {"Queue.size": size, "Queue.poll": poll}, object_service_names=(queue_service,)),
         sections=(StructureConfigSpec("queue", _QueueSettings),),
     )
-    async with EmbeddedCluster(config={"queue": {"jobs-*": {"capacity": 42}}}, plugins=[plugin]) as cluster:
+    # Without autoload: the member's own Queue service would otherwise handle the same messages.
+    async with EmbeddedCluster(config={"queue": {"jobs-*": {"capacity": 42}}}, plugins=[plugin], autoload=False) as cluster:
         client = await connect(cluster.addresses[0])
         await client.call("Client.createProxy", "jobs-1", queue_service)
         assert await client.call("Queue.size", "jobs-1") == 42
@@ -161,8 +162,9 @@ async def test_third_party_service_with_config_and_late_answers(connect) -> None
 
 
 async def test_each_cluster_has_its_own_plugin_manager() -> None:
-    first = EmbeddedCluster()
-    second = EmbeddedCluster(plugins=[_ServicePlugin(MemberServiceSpec("Queue", {"Queue.size": lambda r: 0}))])
+    first = EmbeddedCluster(autoload=False)
+    second = EmbeddedCluster(plugins=[_ServicePlugin(MemberServiceSpec("Queue", {"Queue.size": lambda r: 0}))],
+                             autoload=False)
     assert first.plugins is not second.plugins
     assert 0x030300 not in first.routes
     assert 0x030300 in second.routes

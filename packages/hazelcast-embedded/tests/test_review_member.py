@@ -41,7 +41,7 @@ class _HeldPolls:
 
 async def test_a_request_left_pending_fails_with_member_left_when_its_member_dies(connect) -> None:
     plugin = _HeldPolls()
-    async with EmbeddedCluster(member_count=2, plugins=[plugin]) as cluster:
+    async with EmbeddedCluster(member_count=2, plugins=[plugin], autoload=False) as cluster:
         victim = cluster.members[1]
         name = next(f"jobs-{i}" for i in range(1000) if cluster.owners[cluster.name_partition_id(f"jobs-{i}")] is victim)
         client = await connect(cluster.addresses[0])

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
+from hazelcast.collections._map_query import MapQueryMixin
 from hazelcast.protocol import method
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
 
@@ -33,15 +34,11 @@ _GET_ALL = method("Map.getAll")
 _SIZE = method("Map.size")
 _IS_EMPTY = method("Map.isEmpty")
 _CLEAR = method("Map.clear")
-_KEY_SET = method("Map.keySet")
-_KEY_SET_WITH_PREDICATE = method("Map.keySetWithPredicate")
 _VALUES = method("Map.values")
-_VALUES_WITH_PREDICATE = method("Map.valuesWithPredicate")
 _ENTRY_SET = method("Map.entrySet")
-_ENTRIES_WITH_PREDICATE = method("Map.entriesWithPredicate")
 
 
-class Map(Proxy, Generic[KeyType, ValueType]):
+class Map(MapQueryMixin, Proxy, Generic[KeyType, ValueType]):
     """A concurrent, distributed map; keys and values may not be None.
 
     Keys are compared by their serialized form, not by ``__eq__``/``__hash__``. Returned values are copies: change
@@ -218,24 +215,3 @@ class Map(Proxy, Generic[KeyType, ValueType]):
     async def clear(self) -> None:
         """Remove every entry."""
         await self._invoke(_CLEAR.encode_request(self.name))
-
-    async def key_set(self, predicate: Any = None) -> list[KeyType]:
-        """The keys, or those of the entries ``predicate`` (any serializable predicate object) selects."""
-        if predicate is None:
-            return await self._invoke(_KEY_SET.encode_request(self.name), self._decode_objects, True)
-        request = _KEY_SET_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-        return await self._invoke(request, self._decode_objects, True)
-
-    async def values(self, predicate: Any = None) -> list[ValueType]:
-        """The values, or those of the entries ``predicate`` selects."""
-        if predicate is None:
-            return await self._invoke(_VALUES.encode_request(self.name), self._decode_objects, True)
-        request = _VALUES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-        return await self._invoke(request, self._decode_objects, True)
-
-    async def entry_set(self, predicate: Any = None) -> list[tuple[KeyType, ValueType]]:
-        """The (key, value) pairs, or those ``predicate`` selects."""
-        if predicate is None:
-            return await self._invoke(_ENTRY_SET.encode_request(self.name), self._decode_entries, True)
-        request = _ENTRIES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
-        return await self._invoke(request, self._decode_entries, True)

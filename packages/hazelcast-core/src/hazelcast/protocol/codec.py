@@ -99,7 +99,7 @@ def _skip_to_end(message: Message, index: int) -> int:
 # frame they wrote (so the caller can set IS_FINAL on it); decoders take (message, index) and return (value, next index).
 
 
-def _enc_bytes(buf: bytearray, value: bytes) -> int:
+def _enc_bytes(buf: bytearray, value: bytes | bytearray) -> int:
     offset = len(buf)
     buf += _H(len(value) + _HEADER_SIZE, 0)
     buf += value
@@ -250,12 +250,30 @@ def _keys_after_values_codec(key: str, value: str) -> tuple[Callable[..., int], 
     return encode, decode
 
 
+def _float_array_codec() -> tuple[Callable[..., int], Callable[..., tuple[Any, int]]]:
+    """floatArray: a sequence of floats, or ``bytes``/``bytearray`` already packed as little-endian float32.
+
+    The packed form lets a caller holding a contiguous array (``array.array('f')``, numpy ``astype('<f4')``) hand over
+    its buffer in one piece instead of one Python float per element.
+    """
+    encode_sequence, decode = _packed_list_codec("f", 4)
+
+    def encode(buf: bytearray, values: Any) -> int:
+        if isinstance(values, (bytes, bytearray)):
+            if len(values) % 4:
+                raise ValueError(f"a packed float array must hold a multiple of 4 bytes, got {len(values)}")
+            return _enc_bytes(buf, values)
+        return encode_sequence(buf, values)
+
+    return encode, decode
+
+
 _BUILTIN_CODECS: dict[str, tuple[Callable[..., int], Callable[..., tuple[Any, int]]]] = {
     "String": (_enc_string, _dec_string),
     "Data": (_enc_bytes, _dec_bytes),
     "byteArray": (_enc_bytes, _dec_bytes),
     "longArray": _packed_list_codec("q", 8),
-    "floatArray": _packed_list_codec("f", 4),
+    "floatArray": _float_array_codec(),
 }
 _codec_cache: dict[str, tuple[Callable[..., int], Callable[..., tuple[Any, int]]]] = {}
 
@@ -313,16 +331,20 @@ _CUSTOM_FACTORY_PATHS = {
     "SimpleEntryView": "hazelcast.core:SimpleEntryView",
 }
 _custom_factories: dict[str, Callable[..., Any]] = {}
+#: Per custom type, the lazy factories of the decoders compiled so far (re-resolved when a factory is registered).
+_lazy_factories: dict[str, list[_LazyFactory]] = {}
 _custom_spec_table: dict[str, CustomSpec] = {}
 
 
 def register_custom_factory(type_name: str, factory: Callable[..., Any]) -> None:
     """Make decoders build ``type_name`` values with ``factory(**snake_case_fields)``.
 
-    Encoders read the same snake_case attributes from the values they are given. Call before the first use of a codec
-    that carries the type.
+    Encoders read the same snake_case attributes from the values they are given. Decoders compiled before the call
+    use the new factory from their next decode on.
     """
     _custom_factories[type_name] = factory
+    for lazy in _lazy_factories.get(type_name, ()):
+        lazy.reset()
 
 
 def _custom_specs() -> dict[str, CustomSpec]:
@@ -491,6 +513,10 @@ class _LazyFactory:
     def __init__(self, spec: CustomSpec) -> None:
         self._spec = spec
         self._factory: Callable[..., Any] | None = None
+        _lazy_factories.setdefault(spec.name, []).append(self)
+
+    def reset(self) -> None:
+        self._factory = None
 
     def __call__(self, **fields: Any) -> Any:
         factory = self._factory

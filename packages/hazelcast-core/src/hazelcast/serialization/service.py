@@ -47,6 +47,7 @@ from hazelcast.serialization._identified import IdentifiedDataSerializer, IdsFac
 from hazelcast.serialization._input import BufferObjectDataInput, input_class
 from hazelcast.serialization._output import BufferObjectDataOutput, output_class
 from hazelcast.serialization._pickle import read_pickle, refuse_pickle, write_pickle
+from hazelcast.serialization._runtime_objects import RUNTIME_FACTORIES
 from hazelcast.serialization.compact.api import CompactSerializer
 from hazelcast.serialization.compact.generic_record import CompactGenericRecord
 from hazelcast.serialization.compact.serializer import CompactStreamSerializer
@@ -128,7 +129,7 @@ class SerializationService:
 
         factories: dict[int, dict[int, Callable[[], IdentifiedDataSerializable]]] = {}
         configured_factories = cast(IdsFactories, config.data_serializable_factories)
-        for source in (extra_factories or {}, configured_factories):
+        for source in (RUNTIME_FACTORIES, extra_factories or {}, configured_factories):
             for factory_id, classes in source.items():
                 factories.setdefault(factory_id, {}).update(classes)
         identified = IdentifiedDataSerializer(factories)

@@ -325,5 +325,8 @@ class StructureConfigs:
         highest = 0
         for section in self._exact:
             for settings in self.all_settings(section):
-                highest = max(highest, int(getattr(settings, "backup_count", 0) or 0))
+                # The embedded member copies asynchronous backups at once too: they need replicas as well.
+                backups = int(getattr(settings, "backup_count", 0) or 0)
+                backups += int(getattr(settings, "async_backup_count", 0) or 0)
+                highest = max(highest, backups)
         return min(highest, MAX_BACKUP_COUNT)

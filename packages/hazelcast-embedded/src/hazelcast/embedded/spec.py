@@ -114,7 +114,8 @@ class StructureConfigSpec:
     ``settings_type`` is a dataclass whose fields all have defaults; the member config holds, under ``section``, a
     mapping from object-name patterns (``"default"``, ``"orders-*"``, exact names) to settings, written with either
     hyphenated keys as in a Hazelcast member's YAML (``time-to-live-seconds``) or the field names. A field named
-    ``backup_count`` takes part in sizing the partition table's replica count.
+    ``backup_count`` (plus one named ``async_backup_count``) takes part in sizing the partition table's replica
+    count.
 
     A section that is one settings object for the whole cluster rather than a mapping of name patterns (such as
     ``cp-subsystem``) sets ``per_name=False``; its settings are read with ``StructureConfigs.section_settings``.

@@ -9,7 +9,7 @@ comparison.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hazelcast.embedded.map.config import MapConfig
@@ -77,7 +77,7 @@ class RecordStore:
     """The entries of one map in one partition: a :class:`~hazelcast.embedded.spec.PartitionState`."""
 
     __slots__ = ("name", "config", "backup_count", "stats_enabled", "default_ttl", "default_max_idle", "records",
-                 "may_expire")
+                 "may_expire", "indexes")
 
     def __init__(self, name: str, config: MapConfig) -> None:
         self.name = name
@@ -89,6 +89,11 @@ class RecordStore:
         self.records: dict[bytes, Record] = {}
         #: Whether any entry has ever had an expiration time (lets the sweep skip stores that never expire).
         self.may_expire = bool(self.default_ttl or self.default_max_idle)
+        #: The map's indexes over these entries (:class:`~hazelcast.embedded.query.indexes.StoreIndexes`), or None.
+        #: The index seam: every method here that changes ``records`` reports the change to them, so code outside
+        #: this class changes entries only through these methods (``put``, ``update_value``, ``set_record``,
+        #: ``remove``, ``remove_keys``, ``clear``).
+        self.indexes: Any = None
 
     # -- PartitionState -------------------------------------------------------------------------------------------
 
@@ -96,10 +101,15 @@ class RecordStore:
         clone = self.new_backup()
         clone.records = {key: record.copy() for key, record in self.records.items()}
         clone.may_expire = self.may_expire
+        if clone.indexes is not None:
+            clone.indexes.rebuild(clone.records)
         return clone
 
     def new_backup(self) -> RecordStore:
-        return RecordStore(self.name, self.config)
+        clone = RecordStore(self.name, self.config)
+        if self.indexes is not None:
+            clone.indexes = self.indexes.empty_copy()
+        return clone
 
     def promoted(self, now: int) -> None:
         """This backup replica became the owner after the owner was lost.
@@ -140,10 +150,14 @@ class RecordStore:
             record.refresh_expiration()
         if record.expiration_time != NEVER:
             self.may_expire = True
+        if self.indexes is not None:
+            self.indexes.put(key, value)
         return record
 
-    def update_value(self, record: Record, value: bytes, now: int) -> None:
-        """Replace the value of an existing entry, keeping its expiry settings."""
+    def update_value(self, key: bytes, record: Record, value: bytes, now: int) -> None:
+        """Replace the value of the existing entry of ``key``, keeping its expiry settings."""
+        if self.indexes is not None:
+            self.indexes.put(key, value)
         record.value = value
         record.last_update_time = now
         record.last_access_time = now
@@ -164,6 +178,8 @@ class RecordStore:
         self.records[key] = record
         if record.expiration_time != NEVER:
             self.may_expire = True
+        if self.indexes is not None:
+            self.indexes.put(key, record.value)
 
     def touch(self, record: Record, now: int) -> None:
         """Count a read of ``record``."""
@@ -178,5 +194,19 @@ class RecordStore:
 
     def remove_keys(self, keys: list[bytes]) -> None:
         records = self.records
+        indexes = self.indexes
         for key in keys:
-            records.pop(key, None)
+            if records.pop(key, None) is not None and indexes is not None:
+                indexes.remove(key)
+
+    def remove(self, key: bytes) -> Record | None:
+        """Remove the entry of ``key``; the removed record, or None."""
+        record = self.records.pop(key, None)
+        if record is not None and self.indexes is not None:
+            self.indexes.remove(key)
+        return record
+
+    def clear(self) -> None:
+        self.records.clear()
+        if self.indexes is not None:
+            self.indexes.clear()

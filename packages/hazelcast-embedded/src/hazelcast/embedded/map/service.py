@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.core import SimpleEntryView
+from hazelcast.embedded.map.indexing import attach_indexes, forget_indexes, map_add_index
+from hazelcast.embedded.map.interception import forget_interceptors, with_interceptors
+from hazelcast.embedded.map.processing import PROCESSING_HANDLERS
+from hazelcast.embedded.map.query_handlers import QUERY_HANDLERS
 from hazelcast.embedded.map.records import NEVER, Record, RecordStore
+from hazelcast.embedded.map.store import forget_map_store, with_map_store
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask, StateKey
 
@@ -31,13 +36,19 @@ def _now() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _new_store(cluster: EmbeddedCluster, name: str) -> RecordStore:
+    store = RecordStore(name, cluster.structure_configs.lookup("map", name))
+    attach_indexes(cluster, store)
+    return store
+
+
 def _owned_store(request: MemberRequest, name: str, create: bool) -> tuple[RecordStore | None, StateKey]:
     """The owner's store of map ``name`` in the request's partition."""
     key = (MAP_SERVICE_NAME, name)
     states = request.member.partitions[request.partition_id]
     store = states.get(key)
     if store is None and create:
-        store = states[key] = RecordStore(name, request.cluster.structure_configs.lookup("map", name))
+        store = states[key] = _new_store(request.cluster, name)
     return store, key  # type: ignore[return-value]
 
 
@@ -48,7 +59,7 @@ def _partition_store(
     states = cluster.owners[partition_id].partitions[partition_id]
     store = states.get(key)
     if store is None and create:
-        store = states[key] = RecordStore(name, cluster.structure_configs.lookup("map", name))
+        store = states[key] = _new_store(cluster, name)
     return store, key  # type: ignore[return-value]
 
 
@@ -87,7 +98,7 @@ def _backup_record(request: MemberRequest, store: RecordStore, state_key: StateK
 
 def _backup_removal(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes) -> None:
     if store.backup_count:
-        request.backup(store, state_key, lambda backup: backup.records.pop(key, None))
+        request.backup(store, state_key, lambda backup: backup.remove(key))
 
 
 # -- writes ---------------------------------------------------------------------------------------------------------
@@ -147,7 +158,7 @@ def map_replace(request: MemberRequest) -> bytes | None:
         return None
     store, state_key, record, now = found
     old_value = record.value
-    store.update_value(record, params.value, now)
+    store.update_value(params.key, record, params.value, now)
     _backup_record(request, store, state_key, params.key, record)
     return old_value
 
@@ -161,7 +172,7 @@ def map_replace_if_same(request: MemberRequest) -> bool:
     record = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
     if record is None or record.value != params.test_value:
         return False
-    store.update_value(record, params.value, now)
+    store.update_value(params.key, record, params.value, now)
     _backup_record(request, store, state_key, params.key, record)
     return True
 
@@ -175,7 +186,7 @@ def _remove(request: MemberRequest, expected: bytes | None = None) -> Record | N
     record = _live(request.cluster, request.partition_id, store, state_key, params.key, _now())
     if record is None or (expected is not None and record.value != expected):
         return None
-    del store.records[params.key]
+    store.remove(params.key)
     _backup_removal(request, store, state_key, params.key)
     return record
 
@@ -349,9 +360,9 @@ def map_clear(request: MemberRequest) -> None:
     state_key = (MAP_SERVICE_NAME, request.params)
     for partition_id, store in _stores(request, request.params):
         if store.records:
-            store.records.clear()
+            store.clear()
             if store.backup_count:
-                cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.records.clear())
+                cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.clear())
 
 
 def map_flush(request: MemberRequest) -> None:
@@ -375,9 +386,25 @@ def sweep_expired_entries(cluster: EmbeddedCluster) -> None:
                 _expire(cluster, partition_id, store, state_key, expired)  # type: ignore[arg-type]
 
 
+def _forget_map(cluster: EmbeddedCluster, service_name: str, name: str | None) -> None:
+    """A destroyed map's indexes, interceptors and store state go with it (name None: every map's)."""
+    forget_indexes(cluster, service_name, name)
+    if service_name == MAP_SERVICE_NAME:
+        forget_interceptors(cluster, name)
+        forget_map_store(cluster, name)
+
+
+def _member_joining(cluster: EmbeddedCluster, member: Any) -> None:
+    if not cluster.live_members:
+        # Every member had gone and this one forms a new cluster, without the old one's maps.
+        _forget_map(cluster, MAP_SERVICE_NAME, None)
+
+
 MAP_SERVICE = MemberServiceSpec(
     name="Map",
-    handlers={
+    # Every handler first lets the map's MapStore (if configured) load, and some write through it (store.py); the
+    # map's interceptors run around gets, puts and removals (interception.py).
+    handlers=with_map_store(with_interceptors({
         "Map.put": map_put,
         "Map.get": map_get,
         "Map.set": map_set,
@@ -409,7 +436,13 @@ MAP_SERVICE = MemberServiceSpec(
         "Map.putWithMaxIdle": map_put_with_max_idle,
         "Map.putIfAbsentWithMaxIdle": map_put_if_absent_with_max_idle,
         "Map.setWithMaxIdle": map_set_with_max_idle,
-    },
+        # Queries, indexes and entry processors (query_handlers.py, indexing.py, processing.py).
+        "Map.addIndex": map_add_index,
+        **QUERY_HANDLERS,
+        **PROCESSING_HANDLERS,
+    })),
     object_service_names=(MAP_SERVICE_NAME,),
+    destroy_object=_forget_map,
+    member_joining=_member_joining,
     periodic_tasks=(PeriodicTask("map.expiry", EXPIRY_SWEEP_INTERVAL_SECONDS, sweep_expired_entries),),
 )

@@ -1,6 +1,12 @@
-"""Member-side query support: attribute paths and the one mechanism that reads attributes of stored entries.
+"""Member-side query support: attribute paths, the one mechanism that reads attributes of stored entries, and the
+query engine built on it.
 
-See :mod:`hazelcast.embedded.query.extraction` for what each serialization format yields.
+* :mod:`~hazelcast.embedded.query.extraction`: what each serialization format yields for a path.
+* :mod:`~hazelcast.embedded.query.predicates`: ``compile_predicate(cluster, data)`` -> :class:`Predicate` with
+  ``matches(entry)`` and ``index_candidates(indexes)``; :mod:`~hazelcast.embedded.query.sql` parses SQL predicates.
+* :mod:`~hazelcast.embedded.query.compare`: Java's conversion and comparison rules.
+* :mod:`~hazelcast.embedded.query.indexes`: per-partition hash/sorted indexes kept by the record stores.
+* :mod:`~hazelcast.embedded.query.aggregation`: aggregators, projections, and ``result_data`` for answers.
 """
 
 from hazelcast.embedded.query.extraction import (
@@ -11,6 +17,7 @@ from hazelcast.embedded.query.extraction import (
     extraction_context,
 )
 from hazelcast.embedded.query.paths import KEY_ATTRIBUTE, THIS_ATTRIBUTE, AttributePath, PathStep, parse_attribute_path
+from hazelcast.embedded.query.predicates import Predicate, compile_predicate
 from hazelcast.embedded.query.values import NON_TERMINAL_JSON_VALUE, MultiResult, NonTerminalJsonValue, OpaqueValue
 
 __all__ = [
@@ -23,8 +30,10 @@ __all__ = [
     "NonTerminalJsonValue",
     "OpaqueValue",
     "PathStep",
+    "Predicate",
     "QueryableEntry",
     "SchemaLookup",
+    "compile_predicate",
     "extract",
     "extraction_context",
     "parse_attribute_path",

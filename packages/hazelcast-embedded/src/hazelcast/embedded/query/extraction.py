@@ -26,7 +26,10 @@ What ``__key``/``this`` are and how a path is followed depend on the serializati
   ``[any]`` on one that is not an array raises :class:`~hazelcast.errors.QueryError`.
 * Built-in types (strings, numbers, UUIDs, dates, arrays and lists of them...): ``this`` is the Python value. They have
   no attributes: a path into one raises :class:`~hazelcast.errors.QueryError`.
-* Anything else (IdentifiedDataSerializable, custom or global serializers): the member has no user classes, so
+* IdentifiedDataSerializable values whose class a plugin registered as a server class (contexts made by
+  :func:`extraction_context`): ``this`` is the Python object and each step of a path reads the attribute of that name
+  (an index or ``[any]`` the items of a list); a missing attribute raises :class:`~hazelcast.errors.QueryError`.
+* Anything else (other IdentifiedDataSerializable, custom or global serializers): the member has no user classes, so
   ``this`` is an :class:`~hazelcast.embedded.query.values.OpaqueValue` (equal to another one with the same bytes) and
   a path into it raises :class:`~hazelcast.errors.QueryError`. Pickled values are never unpickled here.
 
@@ -51,6 +54,7 @@ from hazelcast.embedded.query.values import NON_TERMINAL_JSON_VALUE, MultiResult
 from hazelcast.embedded.schemas import cluster_schema, schema_registry
 from hazelcast.errors import HazelcastSerializationError, QueryError
 from hazelcast.serialization import SerializationService
+from hazelcast.serialization.api import IdentifiedDataSerializable
 from hazelcast.serialization.compact import Schema, read_compact_record
 from hazelcast.serialization.field_kind import FieldKind
 from hazelcast.serialization.generic_record import GenericRecord
@@ -68,6 +72,8 @@ _PAYLOAD_OFFSET = 8
 _COMPACT = int(SerializerTypeId.COMPACT)
 _PORTABLE = int(SerializerTypeId.PORTABLE)
 _NULL = int(SerializerTypeId.NULL)
+_IDENTIFIED = int(SerializerTypeId.IDENTIFIED_DATA_SERIALIZABLE)
+_JSON_TYPE_ID_BYTES = _TYPE_ID.pack(int(SerializerTypeId.JSON))
 # Type ids the built-in service must never see: formats with readers of their own here, and objects of user classes
 # (whose readers may run user code). What remains are the built-in types.
 _UNREADABLE_TYPE_IDS = frozenset(
@@ -122,11 +128,15 @@ class ExtractionContext:
     as on a Java member). A context holds no per-entry state: make one per query and an entry per visited entry.
     """
 
-    __slots__ = ("schema_lookup", "big_endian")
+    __slots__ = ("schema_lookup", "big_endian", "object_reader")
 
-    def __init__(self, schema_lookup: SchemaLookup, big_endian: bool = True) -> None:
+    def __init__(
+        self, schema_lookup: SchemaLookup, big_endian: bool = True, object_reader: Callable[[bytes], Any] | None = None
+    ) -> None:
         self.schema_lookup = schema_lookup
         self.big_endian = big_endian
+        #: Reads IdentifiedDataSerializable values with the member's server classes (``EmbeddedCluster.to_object``).
+        self.object_reader = object_reader
 
     def entry(self, key_data: bytes, value_data: bytes | None) -> QueryableEntry:
         """The entry whose key and value are serialized as ``key_data`` and ``value_data``."""
@@ -153,6 +163,11 @@ class ExtractionContext:
             return read_portable_record(data, _PAYLOAD_OFFSET, self.big_endian)
         if type_id == _NULL:
             return None
+        if type_id == _IDENTIFIED and self.object_reader is not None:
+            try:
+                return self.object_reader(data)
+            except HazelcastSerializationError:
+                return OpaqueValue(data)
         if type_id in _BUILTIN_TYPE_IDS:
             try:
                 return _builtin_service(self.big_endian).to_object(data)
@@ -201,6 +216,16 @@ class QueryableEntry:
             HazelcastSerializationError: the key or value cannot be decoded.
         """
         parsed = path if isinstance(path, AttributePath) else parse_attribute_path(path)
+        if parsed.steps:
+            # JSON values are walked straight from their bytes: the hot path of queries over JSON.
+            of_key = parsed.of_key
+            tree = self._key_json if of_key else self._value_json
+            if tree is _UNREAD:
+                data = self.key_data if of_key else self.value_data
+                if data is not None and data[4:8] == _JSON_TYPE_ID_BYTES:
+                    tree = self._json_tree_of(of_key, data)
+            if tree is not _UNREAD:
+                return _json_attribute(tree, parsed)
         target = self.key if parsed.of_key else self.value
         if not parsed.steps:
             return target
@@ -210,10 +235,24 @@ class QueryableEntry:
             return _json_attribute(self._json_tree(parsed.of_key, target), parsed)
         if target is None:
             return _absent(parsed)
+        if isinstance(target, IdentifiedDataSerializable):
+            return _object_attribute(target, parsed)
         raise QueryError(
             f"cannot read attribute {parsed.attribute!r} of the entry's {'key' if parsed.of_key else 'value'}: "
             f"{_describe(target)} has no attributes this member can read"
         )
+
+    def _json_tree_of(self, of_key: bool, data: bytes) -> Any:
+        # After the 8-byte header, the text's length (4 bytes) and the UTF-8 text, which runs to the end.
+        try:
+            tree = json.loads(data[12:].decode())
+        except (ValueError, RecursionError):
+            tree = _MALFORMED_JSON
+        if of_key:
+            self._key_json = tree
+        else:
+            self._value_json = tree
+        return tree
 
     def _json_tree(self, of_key: bool, target: HazelcastJsonValue) -> Any:
         tree = self._key_json if of_key else self._value_json
@@ -237,9 +276,9 @@ def extraction_context(source: EmbeddedCluster | EmbeddedMember | ExtractionCont
     if isinstance(source, ExtractionContext):
         return source
     if isinstance(source, EmbeddedMember):
-        return ExtractionContext(schema_registry(source).get)
+        return ExtractionContext(schema_registry(source).get, object_reader=source.cluster.to_object)
     if isinstance(source, EmbeddedCluster):
-        return ExtractionContext(functools.partial(cluster_schema, source))
+        return ExtractionContext(functools.partial(cluster_schema, source), object_reader=source.to_object)
     raise TypeError(f"expected an EmbeddedCluster, EmbeddedMember or ExtractionContext, got {type(source).__name__}")
 
 
@@ -254,6 +293,33 @@ def extract(
     For many reads, make one :func:`extraction_context` and an entry per visited entry instead.
     """
     return extraction_context(source).extract(key_data, value_data, path)
+
+
+def _object_attribute(root: Any, path: AttributePath) -> Any:
+    """A path through a server-class object: each step reads the attribute of that name (a Java member calls the
+    getter or reads the field), an index or ``[any]`` the items of a list or tuple."""
+    current: list[Any] = [root]
+    for step in path.steps:
+        reached: list[Any] = []
+        for item in current:
+            if item is None:
+                reached.append(None)
+                continue
+            if isinstance(item, (GenericRecord, HazelcastJsonValue)) or not hasattr(item, step.name):
+                raise QueryError(f"cannot read attribute {step.name!r} of {type(item).__name__} in {path.text!r}")
+            value = getattr(item, step.name)
+            if step.plain:
+                reached.append(value)
+            elif not isinstance(value, (list, tuple)):
+                raise QueryError(f"{step.name!r} of {type(item).__name__} is not a list, in {path.text!r}")
+            elif step.any:
+                reached.extend(value)
+            else:
+                reached.append(value[step.index] if step.index < len(value) else None)  # type: ignore[operator]
+        current = reached
+    if path.has_any:
+        return MultiResult(current)
+    return current[0]
 
 
 def _absent(path: AttributePath) -> Any:

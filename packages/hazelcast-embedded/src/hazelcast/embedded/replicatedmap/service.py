@@ -13,7 +13,8 @@ An entry put with a TTL expires on every member at once: a read that meets it tr
 Entry events originate on the key's partition owner (``ADDED``, ``UPDATED`` with the old value, ``REMOVED`` and
 ``EVICTED`` with the old value); ``CLEAR_ALL`` comes once from the member that handled the clear. A listener may
 filter on a key and on a predicate: the member deserializes the predicate with the server classes plugins register
-(``cluster.to_object``) and evaluates it with :func:`predicate_matches`, the one place that runs a predicate here.
+(:func:`~hazelcast.embedded.query.compile_predicate`) and evaluates it with :func:`predicate_matches`, the one place
+that runs a predicate here.
 Each listener's events have the event message type of the message that registered it, which clients check.
 """
 
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from hazelcast.embedded.events import EventRegistration
 from hazelcast.embedded.map.config import MapConfig
 from hazelcast.embedded.map.records import RecordStore
-from hazelcast.embedded.query import QueryableEntry, extraction_context
+from hazelcast.embedded.query import Predicate, QueryableEntry, compile_predicate, extraction_context
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask
 
@@ -81,14 +82,14 @@ def _topic(name: str) -> tuple[str, str]:
 # -- predicates -----------------------------------------------------------------------------------------------------
 
 
-def predicate_matches(predicate: Any, entry: QueryableEntry) -> bool:
-    """Whether a listener's predicate selects ``entry``: the member calls ``predicate.apply(entry)``.
+def predicate_matches(predicate: Predicate, entry: QueryableEntry) -> bool:
+    """Whether a listener's predicate selects ``entry``.
 
-    ``predicate`` is what ``cluster.to_object`` made of the predicate a client sent, so the predicate classes of the
-    member's query engine (or of any plugin, registered as server classes) decide; ``entry`` reads key and value
-    attributes (``entry.attribute("age")``).
+    ``predicate`` is what :func:`~hazelcast.embedded.query.compile_predicate` made of the predicate a client sent:
+    one of the query engine's predicates, or a user's predicate class registered as a server class (the member calls
+    its ``apply(entry)``); ``entry`` reads key and value attributes (``entry.attribute("age")``).
     """
-    return bool(predicate.apply(entry))
+    return predicate.matches(entry)
 
 
 # -- events ---------------------------------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def replicated_map_entry_set(request: MemberRequest) -> list[tuple[bytes, bytes]
 
 def _add_listener(request: MemberRequest, key: bytes | None, predicate_data: bytes | None) -> Any:
     params = request.params
-    predicate = request.cluster.to_object(predicate_data) if predicate_data is not None else None
+    predicate = compile_predicate(request.cluster, predicate_data) if predicate_data is not None else None
     return request.cluster.events.add(request, _topic(params.name), params.local_only, (key, predicate, request.route.codec.encode_event[0]))
 
 

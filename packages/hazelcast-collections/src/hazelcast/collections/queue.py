@@ -1,0 +1,266 @@
+"""The distributed Queue proxy.
+
+Blocking calls (``put``, ``take``, ``offer`` and ``poll`` with a timeout) wait on the member: the request is parked
+there and answered when it can proceed or when its timeout elapses, never by polling from the client. Their client-side
+deadline is the wait plus ``invocation_timeout`` (none for ``put`` and ``take``).
+
+``take`` and ``poll`` are sent again when the connection to the queue's owner is lost while they wait (the owner
+crashed: a backup takes over its items): a consumer that was only waiting has consumed nothing, and one whose answer
+was lost with the connection lost that item whether or not it asks again.
+
+Cancelling a consumer (``take``, ``poll``, ``drain_to``) is safe. Hazelcast's protocol has no message that withdraws
+a parked request, so a request the member already holds may still be answered with an item after its caller gave
+up; a client that simply dropped that late answer would lose the item (the member removed it from the queue). This
+proxy therefore never abandons a consumer's invocation: when its caller is cancelled, it keeps waiting for the
+answer in the background and puts any item it carries back into the queue (at the tail, through ``put``), logging
+``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is answered, when its timeout
+elapses, or when the connection closes (a member drops the parked requests of a client that left, and so does the
+embedded member). Cancelling a producer (``put``, ``offer``) may still let the item in: at least once, never lost.
+
+To wait for an item at most some time, use ``poll(timeout)`` rather than ``asyncio.wait_for(queue.take(), timeout)``:
+the member forgets a timed poll at its timeout, while a cancelled take stays parked there (ahead of later takes)
+until an item or the end of the connection answers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import structlog
+
+from hazelcast.collections.item_listener import NamePartitionedCollection
+from hazelcast.errors import IllegalStateError
+from hazelcast.protocol import method
+from hazelcast.proxy import ProxyContext
+
+__all__ = ["Queue"]
+
+ItemType = TypeVar("ItemType")
+
+_logger = structlog.get_logger("hazelcast.queue")
+
+_OFFER = method("Queue.offer")
+_PUT = method("Queue.put")
+_ADD_ALL = method("Queue.addAll")
+_POLL = method("Queue.poll")
+_TAKE = method("Queue.take")
+_PEEK = method("Queue.peek")
+_DRAIN_TO = method("Queue.drainTo")
+_DRAIN_TO_MAX_SIZE = method("Queue.drainToMaxSize")
+_ITERATOR = method("Queue.iterator")
+_CLEAR = method("Queue.clear")
+_CONTAINS = method("Queue.contains")
+_CONTAINS_ALL = method("Queue.containsAll")
+_IS_EMPTY = method("Queue.isEmpty")
+_REMAINING_CAPACITY = method("Queue.remainingCapacity")
+_REMOVE = method("Queue.remove")
+_COMPARE_AND_REMOVE_ALL = method("Queue.compareAndRemoveAll")
+_COMPARE_AND_RETAIN_ALL = method("Queue.compareAndRetainAll")
+_SIZE = method("Queue.size")
+
+#: Client-side deadline of requests that may wait on the member for ever (``put``, ``take``): ten years.
+_NO_DEADLINE = 10 * 365 * 24 * 3600.0
+
+
+def _timeout_millis(timeout: Any) -> int:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if timeout < 0:
+        raise ValueError(f"timeout must not be negative, got {timeout}")
+    return int(timeout * 1000)
+
+
+class Queue(NamePartitionedCollection[ItemType]):
+    """A distributed, blocking FIFO queue; items may not be None.
+
+    The whole queue lives in the partition of its name (on that partition's owner and its backups). A queue with a
+    ``max-size`` on the member is bounded: ``offer`` answers False and ``add`` raises ``IllegalStateError`` when it
+    is full, ``put`` waits for room. Use it from the client's event loop.
+    """
+
+    _ADD_LISTENER = method("Queue.addListener")
+    _REMOVE_LISTENER = method("Queue.removeListener")
+
+    def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
+        super().__init__(service_name, name, context)
+        self._decode_item = self._deserializing(_POLL.decode_response)
+        self._decode_items = self._list_decoder(_ITERATOR)
+        self._invocation_timeout = context.config.invocation_timeout
+        #: Background puts of items that reached a cancelled consumer.
+        self._returning: set[asyncio.Task[None]] = set()
+
+    # -- producers ------------------------------------------------------------------------------------------------
+
+    async def add(self, item: ItemType) -> bool:
+        """Add ``item`` at the tail; raises ``IllegalStateError`` if the queue is full."""
+        if not await self.offer(item):
+            raise IllegalStateError(f"queue {self.name!r} is full")
+        return True
+
+    async def add_all(self, items: Sequence[ItemType]) -> bool:
+        """Add ``items`` in order; True if the queue changed (False when they do not all fit)."""
+        request = _ADD_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, _ADD_ALL.decode_response)
+
+    async def offer(self, item: ItemType, timeout: float = 0) -> bool:
+        """Add ``item`` at the tail if there is room; otherwise wait up to ``timeout`` seconds for room.
+
+        Returns False when the queue is still full (at once when ``timeout`` is 0).
+        """
+        data = self._item_data(item)
+        millis = _timeout_millis(timeout)
+        request = _OFFER.encode_request(self.name, data, millis)
+        if millis:
+            return await self._send(request, _OFFER.decode_response, False, timeout + self._invocation_timeout)
+        return await self._send(request, _OFFER.decode_response)
+
+    async def put(self, item: ItemType) -> None:
+        """Add ``item`` at the tail, waiting as long as it takes for room."""
+        await self._send(_PUT.encode_request(self.name, self._item_data(item)), None, False, _NO_DEADLINE)
+
+    # -- consumers ------------------------------------------------------------------------------------------------
+
+    async def poll(self, timeout: float = 0) -> ItemType | None:
+        """Remove and return the head; if the queue is empty, wait up to ``timeout`` seconds for an item.
+
+        Returns None when no item came (at once when ``timeout`` is 0).
+        """
+        millis = _timeout_millis(timeout)
+        request = _POLL.encode_request(self.name, millis)
+        deadline = timeout + self._invocation_timeout if millis else None
+        relay = self._relay(self._send(request, self._decode_item, True, deadline), True)
+        try:
+            return await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, True)
+            raise
+
+    async def take(self) -> ItemType:
+        """Remove and return the head, waiting as long as it takes for an item."""
+        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, True, _NO_DEADLINE), True)
+        try:
+            return await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, True)
+            raise
+
+    async def drain_to(self, target_list: list[ItemType], max_size: int = -1) -> int:
+        """Remove up to ``max_size`` items from the head (-1: all of them) and append them to ``target_list``.
+
+        Returns how many were moved.
+        """
+        if not isinstance(target_list, list):
+            raise TypeError(f"target_list must be a list, not {type(target_list).__name__}")
+        if isinstance(max_size, bool) or not isinstance(max_size, int):
+            raise TypeError(f"max_size must be an int, not {type(max_size).__name__}")
+        if max_size < -1:
+            raise ValueError(f"max_size must be -1 (everything) or >= 0, got {max_size}")
+        if max_size == -1:
+            request = _DRAIN_TO.encode_request(self.name)
+        else:
+            request = _DRAIN_TO_MAX_SIZE.encode_request(self.name, max_size)
+        relay = self._relay(self._send(request, self._decode_items), False)
+        try:
+            items = await relay
+        except asyncio.CancelledError:
+            self._cancelled_after_answer(relay, False)
+            raise
+        target_list.extend(items)
+        return len(items)
+
+    async def peek(self) -> ItemType | None:
+        """The head without removing it, or None if the queue is empty."""
+        return await self._send(_PEEK.encode_request(self.name), self._decode_item, True)
+
+    async def remove(self, item: ItemType) -> bool:
+        """Remove one occurrence of ``item``; True if there was one."""
+        return await self._send(_REMOVE.encode_request(self.name, self._item_data(item)), _REMOVE.decode_response)
+
+    async def remove_all(self, items: Sequence[ItemType]) -> bool:
+        """Remove every occurrence of each of ``items``; True if the queue changed."""
+        request = _COMPARE_AND_REMOVE_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, _COMPARE_AND_REMOVE_ALL.decode_response)
+
+    async def retain_all(self, items: Sequence[ItemType]) -> bool:
+        """Remove every item that is not one of ``items``; True if the queue changed."""
+        request = _COMPARE_AND_RETAIN_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, _COMPARE_AND_RETAIN_ALL.decode_response)
+
+    async def clear(self) -> None:
+        """Remove every item."""
+        await self._send(_CLEAR.encode_request(self.name))
+
+    # -- reads ----------------------------------------------------------------------------------------------------
+
+    async def contains(self, item: ItemType) -> bool:
+        """Whether the queue holds ``item``."""
+        request = _CONTAINS.encode_request(self.name, self._item_data(item))
+        return await self._send(request, _CONTAINS.decode_response, True)
+
+    async def contains_all(self, items: Sequence[ItemType]) -> bool:
+        """Whether the queue holds every one of ``items``."""
+        request = _CONTAINS_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, _CONTAINS_ALL.decode_response, True)
+
+    async def iterator(self) -> list[ItemType]:
+        """Every item, head first (a copy; the queue is unchanged)."""
+        return await self._send(_ITERATOR.encode_request(self.name), self._decode_items, True)
+
+    async def is_empty(self) -> bool:
+        """Whether the queue has no items."""
+        return await self._send(_IS_EMPTY.encode_request(self.name), _IS_EMPTY.decode_response, True)
+
+    async def remaining_capacity(self) -> int:
+        """How many more items fit before the queue is full."""
+        request = _REMAINING_CAPACITY.encode_request(self.name)
+        return await self._send(request, _REMAINING_CAPACITY.decode_response, True)
+
+    async def size(self) -> int:
+        """Number of items."""
+        return await self._send(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
+
+    # -- cancellation safety of consumers -------------------------------------------------------------------------
+
+    def _relay(self, invocation: asyncio.Future[Any], single: bool) -> asyncio.Future[Any]:
+        """The future a consumer awaits instead of its invocation: cancelling the caller cancels this relay, never
+        the invocation, whose answer then goes back into the queue."""
+        relay = self._loop.create_future()
+
+        def deliver(done: asyncio.Future[Any]) -> None:
+            if relay.cancelled():
+                self._return_late(done, single)
+            elif done.cancelled():
+                relay.cancel()
+            elif (error := done.exception()) is not None:
+                relay.set_exception(error)
+            else:
+                relay.set_result(done.result())
+
+        invocation.add_done_callback(deliver)
+        return relay
+
+    def _cancelled_after_answer(self, relay: asyncio.Future[Any], single: bool) -> None:
+        """A consumer was cancelled: if the answer had come already (its task had not resumed yet), give it back."""
+        if relay.done() and not relay.cancelled():
+            self._return_late(relay, single)
+
+    def _return_late(self, answered: asyncio.Future[Any], single: bool) -> None:
+        if answered.cancelled() or answered.exception() is not None:
+            return
+        result = answered.result()
+        items = ([result] if result is not None else []) if single else list(result)
+        if not items:
+            return
+        _logger.warning("queue.cancelled_consumer.items_returned", queue=self.name, count=len(items))
+        task = self._loop.create_task(self._put_back(items))
+        self._returning.add(task)
+        task.add_done_callback(self._returning.discard)
+
+    async def _put_back(self, items: list[Any]) -> None:
+        try:
+            for item in items:
+                await self.put(item)
+        except Exception:
+            _logger.error("queue.cancelled_consumer.return_failed", queue=self.name, count=len(items), exc_info=True)

@@ -1,0 +1,268 @@
+"""The member side of IList: the List protocol messages over the list's state in the partition of its name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, ItemEvents, mutate
+from hazelcast.embedded.requests import MemberRequest
+from hazelcast.embedded.spec import MemberServiceSpec
+from hazelcast.errors import IllegalStateError, IndexOutOfBoundsError
+from hazelcast.protocol import method
+
+__all__ = ["LIST_SERVICE", "LIST_SERVICE_NAME"]
+
+#: The distributed-object service name of lists.
+LIST_SERVICE_NAME = "hz:impl:listService"
+_EVENTS = ItemEvents(method("List.addListener"))
+
+
+def _key(name: str) -> tuple[str, str]:
+    return (LIST_SERVICE_NAME, name)
+
+
+def _state(request: MemberRequest, name: str) -> CollectionState:
+    config = request.cluster.structure_configs.lookup("list", name)
+    return request.state(_key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=False))
+
+
+def _items(request: MemberRequest, name: str) -> list[bytes]:
+    found = request.find_state(_key(name))
+    return found.items if found is not None else []
+
+
+def _check_index(index: int, size: int) -> None:
+    if not 0 <= index < size:
+        raise IndexOutOfBoundsError(f"index {index} out of range for a list of size {size}")
+
+
+def _check_insert_index(index: int, size: int) -> None:
+    if not 0 <= index <= size:
+        raise IndexOutOfBoundsError(f"index {index} out of range for inserting into a list of size {size}")
+
+
+# -- reads ------------------------------------------------------------------------------------------------------------
+
+
+def list_size(request: MemberRequest) -> int:
+    return len(_items(request, request.params))
+
+
+def list_is_empty(request: MemberRequest) -> bool:
+    return not _items(request, request.params)
+
+
+def list_contains(request: MemberRequest) -> bool:
+    return request.params.value in _items(request, request.params.name)
+
+
+def list_contains_all(request: MemberRequest) -> bool:
+    present = set(_items(request, request.params.name))
+    return all(value in present for value in request.params.values)
+
+
+def list_get_all(request: MemberRequest) -> list[bytes]:
+    return list(_items(request, request.params))
+
+
+def list_get(request: MemberRequest) -> bytes:
+    items = _items(request, request.params.name)
+    _check_index(request.params.index, len(items))
+    return items[request.params.index]
+
+
+def list_index_of(request: MemberRequest) -> int:
+    items = _items(request, request.params.name)
+    try:
+        return items.index(request.params.value)
+    except ValueError:
+        return -1
+
+
+def list_last_index_of(request: MemberRequest) -> int:
+    items = _items(request, request.params.name)
+    value = request.params.value
+    for index in range(len(items) - 1, -1, -1):
+        if items[index] == value:
+            return index
+    return -1
+
+
+def list_sub(request: MemberRequest) -> list[bytes]:
+    params = request.params
+    items = _items(request, params.name)
+    if params.from_ < 0 or params.to > len(items):
+        raise IndexOutOfBoundsError(f"sub list [{params.from_}, {params.to}) out of range for size {len(items)}")
+    if params.from_ > params.to:
+        raise ValueError(f"from index {params.from_} > to index {params.to}")
+    return items[params.from_:params.to]
+
+
+def list_iterator(request: MemberRequest) -> list[bytes]:
+    return list(_items(request, request.params))
+
+
+def list_list_iterator(request: MemberRequest) -> list[bytes]:
+    items = _items(request, request.params.name)
+    _check_insert_index(request.params.index, len(items))
+    return items[request.params.index:]
+
+
+# -- writes -----------------------------------------------------------------------------------------------------------
+
+
+def _insert(request: MemberRequest, name: str, index: int | None, values: list[bytes]) -> bool:
+    """Insert ``values`` at ``index`` (None: append); False when the list has no room for all of them."""
+    state = _state(request, name)
+    if len(state.items) + len(values) > state.capacity:
+        return False
+    if index is not None:
+        _check_insert_index(index, len(state.items))
+    if not values:
+        return False
+
+    def insert(target: CollectionState) -> bool:
+        if index is None:
+            target.items.extend(values)
+        else:
+            target.items[index:index] = values
+        return True
+
+    mutate(request, state, _key(name), insert)
+    _EVENTS.publish(request, _key(name), values, ITEM_ADDED)
+    return True
+
+
+def list_add(request: MemberRequest) -> bool:
+    return _insert(request, request.params.name, None, [request.params.value])
+
+
+def list_add_all(request: MemberRequest) -> bool:
+    return _insert(request, request.params.name, None, request.params.value_list)
+
+
+def list_add_with_index(request: MemberRequest) -> None:
+    params = request.params
+    if not _insert(request, params.name, params.index, [params.value]):
+        raise IllegalStateError(f"list {params.name!r} is full")
+
+
+def list_add_all_with_index(request: MemberRequest) -> bool:
+    params = request.params
+    return _insert(request, params.name, params.index, params.value_list)
+
+
+def list_set(request: MemberRequest) -> bytes:
+    params = request.params
+    state = _state(request, params.name)
+    _check_index(params.index, len(state.items))
+    old = state.items[params.index]
+
+    def replace(target: CollectionState) -> bool:
+        target.items[params.index] = params.value
+        return True
+
+    mutate(request, state, _key(params.name), replace)
+    _EVENTS.publish(request, _key(params.name), [old], ITEM_REMOVED)
+    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_ADDED)
+    return old
+
+
+def list_remove(request: MemberRequest) -> bool:
+    params = request.params
+    state = request.find_state(_key(params.name))
+    if state is None or params.value not in state.items:
+        return False
+    mutate(request, state, _key(params.name), lambda target: target.items.remove(params.value) or True)
+    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_REMOVED)
+    return True
+
+
+def list_remove_with_index(request: MemberRequest) -> bytes:
+    params = request.params
+    state = _state(request, params.name)
+    _check_index(params.index, len(state.items))
+    removed = state.items[params.index]
+    mutate(request, state, _key(params.name), lambda target: target.items.pop(params.index) is not None)
+    _EVENTS.publish(request, _key(params.name), [removed], ITEM_REMOVED)
+    return removed
+
+
+def _filter(request: MemberRequest, name: str, values: list[bytes], retain: bool) -> bool:
+    state = request.find_state(_key(name))
+    if state is None:
+        return False
+    wanted = set(values)
+    removed = [item for item in state.items if (item in wanted) != retain]
+    if not removed:
+        return False
+
+    def keep(target: CollectionState) -> bool:
+        target.items[:] = [item for item in target.items if (item in wanted) == retain]
+        return True
+
+    mutate(request, state, _key(name), keep)
+    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    return True
+
+
+def list_compare_and_remove_all(request: MemberRequest) -> bool:
+    return _filter(request, request.params.name, request.params.values, retain=False)
+
+
+def list_compare_and_retain_all(request: MemberRequest) -> bool:
+    return _filter(request, request.params.name, request.params.values, retain=True)
+
+
+def list_clear(request: MemberRequest) -> None:
+    name = request.params
+    state = request.find_state(_key(name))
+    if state is None or not state.items:
+        return
+    removed = list(state.items)
+    mutate(request, state, _key(name), lambda target: target.items.clear() or True)
+    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+
+
+def list_add_listener(request: MemberRequest) -> Any:
+    return ItemEvents.add_listener(request, _key(request.params.name))
+
+
+def list_remove_listener(request: MemberRequest) -> bool:
+    return ItemEvents.remove_listener(request, _key(request.params.name))
+
+
+def _destroy(cluster: Any, service_name: str, name: str) -> None:
+    cluster.events.remove_topic((service_name, name))
+
+
+LIST_SERVICE = MemberServiceSpec(
+    name="List",
+    handlers={
+        "List.size": list_size,
+        "List.isEmpty": list_is_empty,
+        "List.contains": list_contains,
+        "List.containsAll": list_contains_all,
+        "List.getAll": list_get_all,
+        "List.get": list_get,
+        "List.indexOf": list_index_of,
+        "List.lastIndexOf": list_last_index_of,
+        "List.sub": list_sub,
+        "List.iterator": list_iterator,
+        "List.listIterator": list_list_iterator,
+        "List.add": list_add,
+        "List.addAll": list_add_all,
+        "List.addWithIndex": list_add_with_index,
+        "List.addAllWithIndex": list_add_all_with_index,
+        "List.set": list_set,
+        "List.remove": list_remove,
+        "List.removeWithIndex": list_remove_with_index,
+        "List.compareAndRemoveAll": list_compare_and_remove_all,
+        "List.compareAndRetainAll": list_compare_and_retain_all,
+        "List.clear": list_clear,
+        "List.addListener": list_add_listener,
+        "List.removeListener": list_remove_listener,
+    },
+    object_service_names=(LIST_SERVICE_NAME,),
+    destroy_object=_destroy,
+)

@@ -1,0 +1,369 @@
+"""The member side of IQueue: the Queue protocol messages over the queue's state in the partition of its name.
+
+Blocking calls park on the cluster's wait queues (:mod:`hazelcast.embedded.waiters`): ``take`` and ``poll(timeout)``
+on the queue's *takers*, ``put`` and ``offer(timeout)`` on its *putters*. Whatever adds items wakes the takers,
+whatever removes items wakes the putters, oldest waiter first. A parked request whose client connection closed is
+dropped without running, so it never consumes an item nobody will receive; one whose timeout elapses is answered
+with null (``poll``) or false (``offer``). Destroying the queue fails its waiters with
+``DistributedObjectDestroyedException``. With ``empty-queue-ttl`` set, a queue that stays empty that many seconds,
+with no consumer waiting, is destroyed (a ``DESTROYED`` distributed-object event tells the clients).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, ItemEvents, mutate
+from hazelcast.embedded.requests import PENDING, MemberRequest
+from hazelcast.embedded.spec import MemberServiceSpec
+from hazelcast.embedded.waiters import WaitQueue, drop_waiters, waiters_of
+from hazelcast.errors import DistributedObjectDestroyedError
+from hazelcast.protocol import method
+
+if TYPE_CHECKING:
+    from hazelcast.embedded.cluster import EmbeddedCluster
+
+__all__ = ["QUEUE_SERVICE", "QUEUE_SERVICE_NAME", "QueueState"]
+
+#: The distributed-object service name of queues.
+QUEUE_SERVICE_NAME = "hz:impl:queueService"
+_EVENTS = ItemEvents(method("Queue.addListener"))
+_MAX_INT = 2**31 - 1
+
+
+class QueueState:
+    """The items of one queue (serialized ``Data``, head first): a :class:`~hazelcast.embedded.spec.PartitionState`."""
+
+    __slots__ = ("items", "capacity", "backup_count", "emptied_at")
+
+    def __init__(self, capacity: int, backup_count: int) -> None:
+        self.capacity = capacity
+        self.backup_count = backup_count
+        self.items: deque[bytes] = deque()
+        #: Loop time at which the queue last became empty (for ``empty-queue-ttl``); None while it holds items.
+        self.emptied_at: float | None = None
+
+    def copy(self) -> QueueState:
+        clone = self.new_backup()
+        clone.items = self.items.copy()
+        clone.emptied_at = self.emptied_at
+        return clone
+
+    def new_backup(self) -> QueueState:
+        return QueueState(self.capacity, self.backup_count)
+
+
+def _key(name: str) -> tuple[str, str]:
+    return (QUEUE_SERVICE_NAME, name)
+
+
+def _state(request: MemberRequest, name: str) -> QueueState:
+    config = request.cluster.structure_configs.lookup("queue", name)
+    return request.state(_key(name), lambda: QueueState(config.capacity, config.total_backup_count))
+
+
+def _takers(request: MemberRequest, name: str) -> WaitQueue:
+    return waiters_of(request.cluster, (QUEUE_SERVICE_NAME, name, "take"))
+
+
+def _putters(request: MemberRequest, name: str) -> WaitQueue:
+    return waiters_of(request.cluster, (QUEUE_SERVICE_NAME, name, "put"))
+
+
+# -- the mutations every handler and woken waiter goes through ------------------------------------------------------
+
+
+def _append(request: MemberRequest, name: str, state: QueueState, values: list[bytes]) -> None:
+    """Add items at the tail (the caller then answers its request and wakes the takers)."""
+
+    def append(target: QueueState) -> bool:
+        target.items.extend(values)
+        return True
+
+    mutate(request, state, _key(name), append)
+    state.emptied_at = None
+    _EVENTS.publish(request, _key(name), values, ITEM_ADDED)
+
+
+def _pop_head(request: MemberRequest, name: str, state: QueueState, count: int) -> list[bytes]:
+    """Remove up to ``count`` items from the head (the caller then answers its request and wakes the putters)."""
+    count = min(count, len(state.items))
+    if count <= 0:
+        return []
+    taken = [state.items[index] for index in range(count)]
+
+    def pop(target: QueueState) -> bool:
+        for _ in range(count):
+            target.items.popleft()
+        return True
+
+    mutate(request, state, _key(name), pop)
+    _EVENTS.publish(request, _key(name), taken, ITEM_REMOVED)
+    _note_if_empty(request, name, state)
+    return taken
+
+
+def _remove_where(request: MemberRequest, name: str, removed: Iterable[bytes], keep: Any) -> bool:
+    """Remove the items for which ``keep(item)`` is false (``removed`` lists them, for the events)."""
+    removed = list(removed)
+    state = request.find_state(_key(name))
+    if state is None or not removed:
+        return False
+
+    def filter_items(target: QueueState) -> bool:
+        target.items = deque(item for item in target.items if keep(item))
+        return True
+
+    mutate(request, state, _key(name), filter_items)
+    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    _note_if_empty(request, name, state)
+    _putters(request, name).notify()
+    return True
+
+
+def _note_if_empty(request: MemberRequest, name: str, state: QueueState) -> None:
+    """Start the ``empty-queue-ttl`` clock of a queue that just became empty."""
+    if state.items:
+        return
+    ttl = request.cluster.structure_configs.lookup("queue", name).empty_queue_ttl
+    if ttl < 0:
+        return
+    loop = asyncio.get_running_loop()
+    emptied_at = state.emptied_at = loop.time()
+    loop.call_later(ttl, _purge_if_still_empty, request.cluster, name, emptied_at)
+
+
+def _purge_if_still_empty(cluster: EmbeddedCluster, name: str, emptied_at: float) -> None:
+    if not cluster.live_members:
+        return
+    partition_id = cluster.name_partition_id(name)
+    owner = cluster.owner_of(partition_id)
+    state = owner.partitions[partition_id].get(_key(name))
+    if state is None or state.items or state.emptied_at != emptied_at:
+        return  # refilled (or already gone) since
+    if waiters_of(cluster, (QUEUE_SERVICE_NAME, name, "take")).has_waiters:
+        return  # in use: a consumer waits on it
+    cluster.destroy_object(QUEUE_SERVICE_NAME, name, owner)
+
+
+# -- producers --------------------------------------------------------------------------------------------------------
+
+
+def _try_offer(request: MemberRequest, respond_with: Any) -> bool:
+    params = request.params
+    state = _state(request, params.name)
+    if len(state.items) >= state.capacity:
+        return False
+    _append(request, params.name, state, [params.value])
+    # Answered before the takers wake, so that the producer hears back first.
+    request.respond(respond_with)
+    _takers(request, params.name).notify()
+    return True
+
+
+def queue_offer(request: MemberRequest) -> Any:
+    params = request.params
+    putters = _putters(request, params.name)
+    if not putters.has_waiters and _try_offer(request, True):
+        return PENDING
+    if params.timeout_millis <= 0:
+        return False
+    return putters.park(request, lambda parked: _try_offer(parked, True), params.timeout_millis, False)
+
+
+def queue_put(request: MemberRequest) -> Any:
+    putters = _putters(request, request.params.name)
+    if not putters.has_waiters and _try_offer(request, None):
+        return PENDING
+    return putters.park(request, lambda parked: _try_offer(parked, None), -1, None)
+
+
+def queue_add_all(request: MemberRequest) -> Any:
+    params = request.params
+    state = _state(request, params.name)
+    values = params.data_list
+    if not values or len(state.items) + len(values) > state.capacity:
+        return False
+    _append(request, params.name, state, list(values))
+    request.respond(True)
+    _takers(request, params.name).notify()
+    return PENDING
+
+
+# -- consumers --------------------------------------------------------------------------------------------------------
+
+
+def _try_poll(request: MemberRequest) -> bool:
+    name = request.params if isinstance(request.params, str) else request.params.name
+    state = request.find_state(_key(name))
+    if state is None or not state.items:
+        return False
+    head = _pop_head(request, name, state, 1)[0]
+    # Answered before the putters wake, so that the consumer hears back first.
+    request.respond(head)
+    _putters(request, name).notify()
+    return True
+
+
+def queue_poll(request: MemberRequest) -> Any:
+    params = request.params
+    takers = _takers(request, params.name)
+    if not takers.has_waiters and _try_poll(request):
+        return PENDING
+    if params.timeout_millis <= 0:
+        return None
+    return takers.park(request, _try_poll, params.timeout_millis, None)
+
+
+def queue_take(request: MemberRequest) -> Any:
+    takers = _takers(request, request.params)
+    if not takers.has_waiters and _try_poll(request):
+        return PENDING
+    return takers.park(request, _try_poll, -1, None)
+
+
+def _drain(request: MemberRequest, name: str, max_size: int) -> list[bytes]:
+    state = request.find_state(_key(name))
+    if state is None:
+        return []
+    drained = _pop_head(request, name, state, max_size)
+    if drained:
+        request.respond(drained)
+        _putters(request, name).notify()
+        return PENDING  # type: ignore[return-value]
+    return drained
+
+
+def queue_drain_to(request: MemberRequest) -> list[bytes]:
+    return _drain(request, request.params, _MAX_INT)
+
+
+def queue_drain_to_max_size(request: MemberRequest) -> list[bytes]:
+    params = request.params
+    return _drain(request, params.name, params.max_size if params.max_size >= 0 else _MAX_INT)
+
+
+def queue_remove(request: MemberRequest) -> bool:
+    params = request.params
+    state = request.find_state(_key(params.name))
+    if state is None or params.value not in state.items:
+        return False
+
+    def remove_first(target: QueueState) -> bool:
+        target.items.remove(params.value)
+        return True
+
+    mutate(request, state, _key(params.name), remove_first)
+    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_REMOVED)
+    _note_if_empty(request, params.name, state)
+    _putters(request, params.name).notify()
+    return True
+
+
+def queue_compare_and_remove_all(request: MemberRequest) -> bool:
+    params = request.params
+    state = request.find_state(_key(params.name))
+    unwanted = set(params.data_list)
+    removed = [item for item in state.items if item in unwanted] if state is not None else []
+    return _remove_where(request, params.name, removed, lambda item: item not in unwanted)
+
+
+def queue_compare_and_retain_all(request: MemberRequest) -> bool:
+    params = request.params
+    state = request.find_state(_key(params.name))
+    wanted = set(params.data_list)
+    removed = [item for item in state.items if item not in wanted] if state is not None else []
+    return _remove_where(request, params.name, removed, lambda item: item in wanted)
+
+
+def queue_clear(request: MemberRequest) -> None:
+    name = request.params
+    state = request.find_state(_key(name))
+    if state is not None and state.items:
+        _remove_where(request, name, list(state.items), lambda item: False)
+
+
+# -- reads ------------------------------------------------------------------------------------------------------------
+
+
+def _items(request: MemberRequest, name: str) -> deque[bytes]:
+    state = request.find_state(_key(name))
+    return state.items if state is not None else deque()
+
+
+def queue_size(request: MemberRequest) -> int:
+    return len(_items(request, request.params))
+
+
+def queue_is_empty(request: MemberRequest) -> bool:
+    return not _items(request, request.params)
+
+
+def queue_peek(request: MemberRequest) -> bytes | None:
+    items = _items(request, request.params)
+    return items[0] if items else None
+
+
+def queue_iterator(request: MemberRequest) -> list[bytes]:
+    return list(_items(request, request.params))
+
+
+def queue_contains(request: MemberRequest) -> bool:
+    return request.params.value in _items(request, request.params.name)
+
+
+def queue_contains_all(request: MemberRequest) -> bool:
+    present = set(_items(request, request.params.name))
+    return all(value in present for value in request.params.data_list)
+
+
+def queue_remaining_capacity(request: MemberRequest) -> int:
+    state = _state(request, request.params)
+    return state.capacity - len(state.items)
+
+
+def queue_add_listener(request: MemberRequest) -> Any:
+    return ItemEvents.add_listener(request, _key(request.params.name))
+
+
+def queue_remove_listener(request: MemberRequest) -> bool:
+    return ItemEvents.remove_listener(request, _key(request.params.name))
+
+
+def _destroy(cluster: Any, service_name: str, name: str) -> None:
+    cluster.events.remove_topic((service_name, name))
+    error = DistributedObjectDestroyedError(f"queue {name!r} was destroyed")
+    drop_waiters(cluster, (QUEUE_SERVICE_NAME, name, "take"), error)
+    drop_waiters(cluster, (QUEUE_SERVICE_NAME, name, "put"), error)
+
+
+QUEUE_SERVICE = MemberServiceSpec(
+    name="Queue",
+    handlers={
+        "Queue.offer": queue_offer,
+        "Queue.put": queue_put,
+        "Queue.addAll": queue_add_all,
+        "Queue.poll": queue_poll,
+        "Queue.take": queue_take,
+        "Queue.drainTo": queue_drain_to,
+        "Queue.drainToMaxSize": queue_drain_to_max_size,
+        "Queue.remove": queue_remove,
+        "Queue.compareAndRemoveAll": queue_compare_and_remove_all,
+        "Queue.compareAndRetainAll": queue_compare_and_retain_all,
+        "Queue.clear": queue_clear,
+        "Queue.size": queue_size,
+        "Queue.isEmpty": queue_is_empty,
+        "Queue.peek": queue_peek,
+        "Queue.iterator": queue_iterator,
+        "Queue.contains": queue_contains,
+        "Queue.containsAll": queue_contains_all,
+        "Queue.remainingCapacity": queue_remaining_capacity,
+        "Queue.addListener": queue_add_listener,
+        "Queue.removeListener": queue_remove_listener,
+    },
+    object_service_names=(QUEUE_SERVICE_NAME,),
+    destroy_object=_destroy,
+)
