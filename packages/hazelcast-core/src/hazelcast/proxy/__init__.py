@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
@@ -39,6 +39,7 @@ __all__ = ["Proxy", "ProxyContext", "check_not_none", "task_id", "to_millis"]
 __path__ = pkgutil.extend_path(__path__, __name__)
 
 _DESTROY_PROXY = method("Client.destroyProxy")
+ResultType = TypeVar("ResultType")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +127,53 @@ class Proxy:
 
         return decode_object
 
-    def _invoke(self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False) -> Any:
+    # Each helper resolves with its decoder's result (None without a decoder).
+
+    @overload
+    def _invoke(self, request: bytearray, decoder: None = None, retryable: bool = False) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke(
+        self, request: bytearray, decoder: Callable[[Message], ResultType] = ..., retryable: bool = False
+    ) -> Awaitable[ResultType]: ...
+
+    def _invoke(
+        self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False
+    ) -> Awaitable[Any]:
         return self._call(request, -1, decoder, retryable)
+
+    @overload
+    def _invoke_on_key(
+        self, request: bytearray, key_data: bytes, decoder: None = None, retryable: bool = False
+    ) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke_on_key(
+        self, request: bytearray, key_data: bytes, decoder: Callable[[Message], ResultType] = ...,
+        retryable: bool = False,
+    ) -> Awaitable[ResultType]: ...
 
     def _invoke_on_key(
         self, request: bytearray, key_data: bytes, decoder: Callable[[Message], Any] | None = None,
         retryable: bool = False,
-    ) -> Any:
+    ) -> Awaitable[Any]:
         return self._call(request, self._partition_of(key_data), decoder, retryable)
+
+    @overload
+    def _invoke_on_partition(
+        self, request: bytearray, partition_id: int, decoder: None = None, retryable: bool = False
+    ) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke_on_partition(
+        self, request: bytearray, partition_id: int, decoder: Callable[[Message], ResultType] = ...,
+        retryable: bool = False,
+    ) -> Awaitable[ResultType]: ...
 
     def _invoke_on_partition(
         self, request: bytearray, partition_id: int, decoder: Callable[[Message], Any] | None = None,
         retryable: bool = False,
-    ) -> Any:
+    ) -> Awaitable[Any]:
         return self._call(request, partition_id, decoder, retryable)
 
     async def destroy(self) -> bool:
