@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 _E = TypeVar("_E", bound=enum.Enum)
 _Holder = TypeVar("_Holder", bound="_OptionHolder")
 
@@ -253,11 +254,12 @@ def _list_of(check_item: Callable[[str, Any], _T]) -> _Validator[list[_T]]:
     return check_list
 
 
-def _dict_of(check_key: Callable[[str, Any], Any], check_value: Callable[[str, Any], _T]) -> _Validator[dict[Any, _T]]:
-    def check_dict(name: str, value: Any) -> dict[Any, _T]:
+def _dict_of(check_key: Callable[[str, Any], _K], check_value: Callable[[str, Any], _T]) -> _Validator[dict[_K, _T]]:
+    # The keys are kept as given once check_key accepted them, so they are of its type.
+    def check_dict(name: str, value: Any) -> dict[_K, _T]:
         if not isinstance(value, Mapping):
             raise TypeError(f"{name} must be a dict, not {_shown(value)}")
-        checked: dict[Any, _T] = {}
+        checked: dict[_K, _T] = {}
         for key, item in value.items():
             check_key(f"key {key!r} of {name}", key)
             checked[key] = check_value(f"{name}[{key!r}]", item)
@@ -382,7 +384,7 @@ class _Option(property, Generic[_T]):
         validate: _Validator[_T],
         default: _T | None = None,
         *,
-        factory: Callable[[], _T] | None = None,
+        factory: Callable[[], Any] | None = None,
         secret: bool = False,
         doc: str,
     ) -> None:
@@ -399,7 +401,8 @@ class _Option(property, Generic[_T]):
         self.validate = validate
         self.secret = secret
         self._default = default
-        self._factory = factory
+        # Typed by ``validate`` alone: inferring _T from a factory such as ``list`` would widen it to ``list[Any]``.
+        self._factory: Callable[[], _T] | None = factory
 
     def new_default(self) -> _T | None:
         """A fresh default value (a new list or dict for container options)."""
@@ -568,7 +571,7 @@ class FlakeIdGeneratorConfig(_OptionHolder):
         100,
         doc="How many ids are fetched in one round trip, 1 to 100000. By default ``100``.",
     )
-    prefetch_validity = _Option(
+    prefetch_validity: _Option[float] = _Option(
         "prefetch_validity",
         _non_negative,
         600,
@@ -946,7 +949,7 @@ class Config(_OptionHolder):
         1.05,
         doc="Factor applied to the backoff after each failed attempt; at least 1. By default ``1.05``.",
     )
-    cluster_connect_timeout = _Option(
+    cluster_connect_timeout: _Option[float] = _Option(
         "cluster_connect_timeout",
         _number(
             f"non-negative or equal to {_DEFAULT_CLUSTER_CONNECT_TIMEOUT}",

@@ -29,25 +29,14 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
-        _, at, partition_key = name.partition("@")
-        self._partition_key = partition_key if at else name
-        self._name_partition = -1
         to_object = self._to_object
         self._objects_of = lambda data_list: [to_object(data) for data in data_list]
-
-    @property
-    def _partition(self) -> int:
-        partition_id = self._name_partition
-        if partition_id < 0:
-            # -1 while the partition count is unknown (not connected yet): then it is computed again next time.
-            partition_id = self._name_partition = self._partition_of(self._to_data(self._partition_key))
-        return partition_id
 
     def _send(
         self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False,
         timeout: float | None = None,
     ) -> Any:
-        return self._invocations.call(request, self._partition, decoder, retryable, timeout)
+        return self._invocations.call(request, self._name_partition, decoder, retryable, timeout)
 
     def _item_data(self, item: Any) -> bytes:
         check_not_none(item, "item")

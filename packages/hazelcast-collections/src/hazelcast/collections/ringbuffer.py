@@ -14,7 +14,6 @@ __all__ = [
     "OVERFLOW_POLICY_OVERWRITE",
     "ReadResult",
     "Ringbuffer",
-    "name_partition_id",
 ]
 
 ItemType = TypeVar("ItemType")
@@ -66,12 +65,6 @@ def _check_overflow_policy(overflow_policy: Any) -> None:
         raise ValueError(
             f"overflow_policy must be OVERFLOW_POLICY_OVERWRITE (0) or OVERFLOW_POLICY_FAIL (1), got {overflow_policy}"
         )
-
-
-def name_partition_id(context: ProxyContext, name: str) -> int:
-    """The partition of a name-partitioned object: the text after '@', if any, is its partition key."""
-    _, at, partition_key = name.partition("@")
-    return context.partition_service.get_partition_id(partition_key if at else name)
 
 
 class ReadResult(Sequence[ItemType]):
@@ -163,12 +156,11 @@ class Ringbuffer(Proxy, Generic[ItemType]):
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
-        self._partition_id = name_partition_id(context, name)
         self._capacity: int | None = None
         self._decode_item = self._deserializing(_READ_ONE.decode_response)
 
     def _send(self, request: bytearray, decoder: Any, retryable: bool = False) -> Any:
-        return self._call(request, self._partition_id, decoder, retryable)
+        return self._call(request, self._name_partition, decoder, retryable)
 
     async def capacity(self) -> int:
         """The most items this ringbuffer holds (asked once, then remembered: it never changes)."""
@@ -200,7 +192,7 @@ class Ringbuffer(Proxy, Generic[ItemType]):
         if type(overflow_policy) is not int or not 0 <= overflow_policy <= 1:
             _check_overflow_policy(overflow_policy)
         request = _ADD.encode_request(self.name, overflow_policy, self._to_data(item))
-        return await self._call(request, self._partition_id, _DECODE_SEQUENCE)
+        return await self._call(request, self._name_partition, _DECODE_SEQUENCE)
 
     async def add_all(self, items: Sequence[ItemType], overflow_policy: int = OVERFLOW_POLICY_OVERWRITE) -> int:
         """Add ``items`` in order, in one request; returns the sequence of the last one, or -1 when

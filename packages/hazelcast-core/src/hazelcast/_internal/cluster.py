@@ -79,7 +79,7 @@ class ClusterService:
 
     def member_targets(self) -> list[tuple[uuid.UUID, Address]]:
         """(uuid, address to connect to) of every member."""
-        return [(member.uuid, self.address_of(member)) for member in self._members.values()]
+        return [(member_uuid, self.address_of(member)) for member_uuid, member in self._members.items()]
 
     def address_of(self, member: MemberInfo) -> Address:
         """Where to connect to ``member``: its public client address when ``use_public_ip`` is set and it has one."""
@@ -97,16 +97,20 @@ class ClusterService:
         if version <= self._version and self._initial_list.done():
             return
         previous = self._members
-        current = {member.uuid: member for member in member_infos}
+        current: dict[uuid.UUID, MemberInfo] = {}
+        for member in member_infos:
+            # MemberInfo allows a None uuid, but the members of a member list always have one.
+            assert member.uuid is not None
+            current[member.uuid] = member
         self._members = current
         self._version = version
-        removed = [m for u, m in previous.items() if u not in current]
+        removed = [(u, m) for u, m in previous.items() if u not in current]
         added = [m for u, m in current.items() if u not in previous]
         _logger.info("cluster.members_changed", version=version, members=[str(m.address) for m in member_infos])
         manager = self.connection_manager
-        for member in removed:
+        for member_uuid, member in removed:
             if manager is not None:
-                manager.member_removed(member.uuid)
+                manager.member_removed(member_uuid)
             for _added_fn, removed_fn in list(self._listeners.values()):
                 if removed_fn is not None:
                     self._callbacks.run("membership.removed", removed_fn, member)

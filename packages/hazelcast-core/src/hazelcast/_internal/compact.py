@@ -92,7 +92,7 @@ class CompactSchemaService:
 
     # -- requests that may carry compact data --------------------------------------------------------------------
 
-    def hold(self, invocation: Invocation, start: Callable[[Invocation], None]) -> bool:
+    def hold(self, invocation: Invocation[Any], start: Callable[[Invocation[Any]], None]) -> bool:
         """Hold ``invocation`` until the cluster has the pending schemas its request carries, then ``start`` it.
 
         Returns False, and the caller sends the request at once, when the request carries none of them (during a
@@ -140,7 +140,7 @@ class CompactSchemaService:
         return waits
 
     async def _start_after(
-        self, invocation: Invocation, waits: list[asyncio.Task[None]], start: Callable[[Invocation], None]
+        self, invocation: Invocation[Any], waits: list[asyncio.Task[None]], start: Callable[[Invocation[Any]], None]
     ) -> None:
         timeout = max(0.0, invocation.deadline - self._loop.time())
         try:
@@ -234,7 +234,7 @@ class CompactSchemaService:
         found -= self._not_found
         return found
 
-    def fetch_then_handle(self, invocation: Invocation, message: Message, schema_ids: set[int] | None = None) -> bool:
+    def fetch_then_handle(self, invocation: Invocation[Any], message: Message, schema_ids: set[int] | None = None) -> bool:
         """Fetch the schemas a response needs, then hand the response to the invocation service again.
 
         ``schema_ids`` are those its decoder missed; by default, those its Compact frames use. Returns False, leaving
@@ -246,7 +246,7 @@ class CompactSchemaService:
         self._spawn(self._fetch_then(schema_ids, message, invocation))
         return True
 
-    async def _fetch_then(self, schema_ids: set[int], message: Message, invocation: Invocation) -> None:
+    async def _fetch_then(self, schema_ids: set[int], message: Message, invocation: Invocation[Any]) -> None:
         try:
             await self._fetch_all(schema_ids)
         except asyncio.CancelledError:
@@ -348,7 +348,7 @@ class CompactSchemaService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _fail_on_close(self, invocation: Invocation) -> None:
+    def _fail_on_close(self, invocation: Invocation[Any]) -> None:
         if not invocation.done():
             self._invocations.fail(invocation, HazelcastClientNotActiveError("the client is shut down"))
 

@@ -289,7 +289,9 @@ class ConnectionManager:
 
     async def shutdown(self) -> None:
         self._shutdown = True
-        tasks = [t for t in (self._heartbeat_task, self._reconnect_task, self._member_connect_task) if t is not None]
+        tasks: list[asyncio.Task[Any]] = [
+            t for t in (self._heartbeat_task, self._reconnect_task, self._member_connect_task) if t is not None
+        ]
         tasks += list(self._pending.values()) + list(self._background)
         for task in tasks:
             task.cancel()
@@ -375,7 +377,11 @@ class ConnectionManager:
         if task is None:
             task = self.loop.create_task(self._open(address))
             self._pending[address] = task
-            task.add_done_callback(lambda _t, a=address: self._pending.pop(a, None))
+
+            def forget_pending(_task: asyncio.Task[Connection | None], a: Address = address) -> None:
+                self._pending.pop(a, None)
+
+            task.add_done_callback(forget_pending)
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -490,8 +496,8 @@ class ConnectionManager:
             self._lifecycle.fire(LifecycleState.CONNECTED)
         if restarted:
             _logger.info("connection.cluster_restarted", cluster_id=str(response.cluster_id))
-            for callback in self.cluster_restarted:
-                callback()
+            for restarted_callback in self.cluster_restarted:
+                restarted_callback()
         for callback in self.on_connection_added:
             callback(connection)
         return connection

@@ -15,7 +15,7 @@ import math
 import struct
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import structlog
 
@@ -55,8 +55,11 @@ _BACKUP_AWARE_HIGH = BACKUP_AWARE >> 8
 _COMPACT_TYPE_ID_LOW_BYTE = b"\xc9"
 _WHEEL_RESOLUTION = 0.1
 
+#: What an invocation resolves with: its decoder's result (None without a decoder).
+ResultType = TypeVar("ResultType")
 
-class Invocation(asyncio.Future):  # type: ignore[type-arg]
+
+class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
     """One logical request and the future of its decoded response; it survives retries (each send gets a fresh
     correlation id)."""
 
@@ -84,7 +87,7 @@ class Invocation(asyncio.Future):  # type: ignore[type-arg]
         service: InvocationService,
         request: bytearray,
         partition_id: int,
-        decoder: Callable[[Message], Any] | None,
+        decoder: Callable[[Message], ResultType] | None,
         retryable: bool,
         deadline: float,
         connection: Connection | None,
@@ -136,10 +139,10 @@ class InvocationService:
         # instead of waiting for a connection.
         self._offline_fails_fast = config.async_start or config.reconnect_mode == ReconnectMode.ASYNC
         self._next_correlation_id = 1
-        self._pending: dict[int, Invocation] = {}
-        self._slots: dict[int, set[Invocation]] = {}
+        self._pending: dict[int, Invocation[Any]] = {}
+        self._slots: dict[int, set[Invocation[Any]]] = {}
         self._in_flight = 0
-        self._waiting: deque[Invocation] = deque()
+        self._waiting: deque[Invocation[Any]] = deque()
         self._draining = False
         self._shutdown = False
         self._connections: dict[Any, Connection] = {}
@@ -162,6 +165,28 @@ class InvocationService:
 
     # -- public API ----------------------------------------------------------------------------------------------
 
+    @overload
+    def call(
+        self,
+        request: bytearray,
+        partition_id: int = -1,
+        decoder: None = None,
+        retryable: bool = False,
+        timeout: float | None = None,
+        target_uuid: Any = None,
+    ) -> Invocation[None]: ...
+
+    @overload
+    def call(
+        self,
+        request: bytearray,
+        partition_id: int = -1,
+        decoder: Callable[[Message], ResultType] = ...,
+        retryable: bool = False,
+        timeout: float | None = None,
+        target_uuid: Any = None,
+    ) -> Invocation[ResultType]: ...
+
     def call(
         self,
         request: bytearray,
@@ -170,7 +195,7 @@ class InvocationService:
         retryable: bool = False,
         timeout: float | None = None,
         target_uuid: Any = None,
-    ) -> Invocation:
+    ) -> Invocation[Any]:
         """Send ``request``; the returned future resolves with ``decoder(response)`` (None without a decoder).
 
         ``partition_id`` >= 0 routes to the partition owner (smart routing) and is written into the header;
@@ -189,13 +214,37 @@ class InvocationService:
         self._start(invocation, False)
         return invocation
 
-    def start(self, invocation: Invocation) -> None:
+    def start(self, invocation: Invocation[Any]) -> None:
         """Start an invocation that was held back until its Compact schemas were replicated."""
         self._start(invocation, False)
 
-    def fail(self, invocation: Invocation, error: BaseException) -> None:
+    def fail(self, invocation: Invocation[Any], error: BaseException) -> None:
         """Complete an invocation with ``error`` and release it."""
         self._complete_exception(invocation, error)
+
+    @overload
+    def invoke(
+        self,
+        request: bytearray,
+        decoder: None = None,
+        connection: Connection | None = None,
+        event_handler: Callable[[Message], None] | None = None,
+        urgent: bool = False,
+        timeout: float | None = None,
+        retryable: bool = False,
+    ) -> Invocation[None]: ...
+
+    @overload
+    def invoke(
+        self,
+        request: bytearray,
+        decoder: Callable[[Message], ResultType],
+        connection: Connection | None = None,
+        event_handler: Callable[[Message], None] | None = None,
+        urgent: bool = False,
+        timeout: float | None = None,
+        retryable: bool = False,
+    ) -> Invocation[ResultType]: ...
 
     def invoke(
         self,
@@ -206,7 +255,7 @@ class InvocationService:
         urgent: bool = False,
         timeout: float | None = None,
         retryable: bool = False,
-    ) -> Invocation:
+    ) -> Invocation[Any]:
         """Like :meth:`call`, for the client's own bookkeeping: ``connection`` pins the request to one connection,
         ``event_handler`` receives the events that carry its correlation id (listener registrations), and ``urgent``
         requests skip the in-flight bound (authentication, heartbeats). These requests never wait for Compact
@@ -216,7 +265,7 @@ class InvocationService:
         self._start(invocation, urgent)
         return invocation
 
-    def _start(self, invocation: Invocation, urgent: bool) -> None:
+    def _start(self, invocation: Invocation[Any], urgent: bool) -> None:
         if self._shutdown:
             invocation.set_exception(HazelcastClientNotActiveError("the client is shut down"))
         elif self._in_flight >= self._max_in_flight and not urgent:
@@ -230,7 +279,7 @@ class InvocationService:
 
     # -- sending ---------------------------------------------------------------------------------------------------
 
-    def _send(self, invocation: Invocation) -> None:
+    def _send(self, invocation: Invocation[Any]) -> None:
         connection = self._route(invocation)
         if connection is None:
             if not self._connections and self._offline_fails_fast and not invocation.pinned:
@@ -256,7 +305,7 @@ class InvocationService:
             connection.event_handlers[correlation_id] = invocation.event_handler
         connection.write(request)
 
-    def _route(self, invocation: Invocation) -> Connection | None:
+    def _route(self, invocation: Invocation[Any]) -> Connection | None:
         if invocation.pinned:
             connection = invocation.connection
             return connection if connection is not None and connection.live else None
@@ -331,7 +380,7 @@ class InvocationService:
         if not invocation.done():
             invocation.set_result(value)
 
-    def _fetch_schemas_first(self, invocation: Invocation, message: Message) -> bool:
+    def _fetch_schemas_first(self, invocation: Invocation[Any], message: Message) -> bool:
         """Whether the compact service took the response over to fetch unknown schemas (it hands it back later)."""
         compact = self.compact_service
         return compact is not None and compact.fetch_then_handle(invocation, message)
@@ -347,7 +396,7 @@ class InvocationService:
             if not invocation.done():
                 invocation.set_result(response[0])
 
-    def _handle_error(self, invocation: Invocation, message: Message) -> None:
+    def _handle_error(self, invocation: Invocation[Any], message: Message) -> None:
         try:
             error: BaseException = create_error_from_holders(decode_error(message))
         except Exception as exc:
@@ -356,7 +405,7 @@ class InvocationService:
 
     # -- failures, retries, deadlines --------------------------------------------------------------------------------
 
-    def _is_retryable(self, invocation: Invocation, error: BaseException) -> bool:
+    def _is_retryable(self, invocation: Invocation[Any], error: BaseException) -> bool:
         if self._shutdown or invocation.pinned:
             return False
         if isinstance(error, TargetDisconnectedError):
@@ -365,7 +414,7 @@ class InvocationService:
             return error.retryable
         return isinstance(error, OSError)
 
-    def _retry_or_fail(self, invocation: Invocation, error: BaseException, unsent: bool = False) -> None:
+    def _retry_or_fail(self, invocation: Invocation[Any], error: BaseException, unsent: bool = False) -> None:
         if invocation.done():
             return
         if (unsent and not self._shutdown and not invocation.pinned) or self._is_retryable(invocation, error):
@@ -377,7 +426,7 @@ class InvocationService:
             error = OperationTimeoutError(f"invocation deadline reached while retrying after: {error!r}")
         self._complete_exception(invocation, error)
 
-    def _resend(self, invocation: Invocation) -> None:
+    def _resend(self, invocation: Invocation[Any]) -> None:
         if invocation.done():
             return
         if self._shutdown:
@@ -391,16 +440,16 @@ class InvocationService:
                 return
         self._send(invocation)
 
-    def _complete_exception(self, invocation: Invocation, error: BaseException) -> None:
+    def _complete_exception(self, invocation: Invocation[Any], error: BaseException) -> None:
         self._release(invocation)
         if not invocation.done():
             invocation.set_exception(error)
 
-    def _admit(self, invocation: Invocation) -> None:
+    def _admit(self, invocation: Invocation[Any]) -> None:
         self._in_flight += 1
         self._schedule_deadline(invocation)
 
-    def _release(self, invocation: Invocation) -> None:
+    def _release(self, invocation: Invocation[Any]) -> None:
         """Forget a finished or abandoned invocation: pending entry, deadline and in-flight slot."""
         self._pending.pop(invocation.correlation_id, None)
         slot = invocation.slot
@@ -440,7 +489,7 @@ class InvocationService:
         finally:
             self._draining = False
 
-    def _expire_queued(self, invocation: Invocation) -> None:
+    def _expire_queued(self, invocation: Invocation[Any]) -> None:
         self._complete_exception(
             invocation,
             OperationTimeoutError(
@@ -448,7 +497,7 @@ class InvocationService:
             ),
         )
 
-    def _schedule_deadline(self, invocation: Invocation) -> None:
+    def _schedule_deadline(self, invocation: Invocation[Any]) -> None:
         slot = math.ceil(invocation.deadline / _WHEEL_RESOLUTION)
         invocation.slot = slot
         bucket = self._slots.get(slot)
@@ -457,7 +506,7 @@ class InvocationService:
             self.loop.call_at(slot * _WHEEL_RESOLUTION, self._expire_slot, slot)
         bucket.add(invocation)
 
-    def _reschedule(self, invocation: Invocation, deadline: float) -> None:
+    def _reschedule(self, invocation: Invocation[Any], deadline: float) -> None:
         bucket = self._slots.get(invocation.slot)
         if bucket is not None:
             bucket.discard(invocation)

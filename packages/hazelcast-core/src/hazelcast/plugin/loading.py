@@ -46,7 +46,7 @@ def load_plugin_manager(
 
 def hook_items(manager: pluggy.PluginManager, hook_name: str) -> list[tuple[str, object]]:
     """(plugin name, item) for every item that every implementation of ``hook_name`` returned."""
-    out = []
+    out: list[tuple[str, object]] = []
     for impl in getattr(manager.hook, hook_name).get_hookimpls():
         items = impl.function()
         if items is None:

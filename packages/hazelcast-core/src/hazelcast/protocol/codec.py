@@ -99,7 +99,7 @@ def _skip_to_end(message: Message, index: int) -> int:
 # frame they wrote (so the caller can set IS_FINAL on it); decoders take (message, index) and return (value, next index).
 
 
-def _enc_bytes(buf: bytearray, value: bytes) -> int:
+def _enc_bytes(buf: bytearray, value: bytes | bytearray) -> int:
     offset = len(buf)
     buf += _H(len(value) + _HEADER_SIZE, 0)
     buf += value
@@ -192,7 +192,7 @@ def _list_codec(element: str, nullable_items: bool) -> tuple[Callable[..., int],
 
     def decode(message: Message, index: int) -> tuple[list[Any], int]:
         index += 1
-        items = []
+        items: list[Any] = []
         while True:
             flags = message[index][0]
             if flags & END_DATA_STRUCTURE:
@@ -368,9 +368,14 @@ def _custom_factory(spec: CustomSpec) -> Callable[..., Any]:
             module, _, attribute = path.partition(":")
             factory = getattr(importlib.import_module(module), attribute)
         else:
-            factory = namedtuple(spec.name, [_py_name(p) for p in spec.params])  # type: ignore[misc]
+            factory = _record_class(spec.name, [_py_name(p) for p in spec.params])
         _custom_factories[spec.name] = factory
     return factory
+
+
+def _record_class(name: str, field_names: list[str]) -> Callable[..., Any]:
+    """A namedtuple class whose fields are only known at run time, from a spec."""
+    return namedtuple(name, field_names)
 
 
 def _py_name(param: Param) -> str:
@@ -408,7 +413,8 @@ class _Source:
 
     def build(self, name: str) -> Callable[..., Any]:
         exec("\n".join(self.lines), self.namespace)  # noqa: S102 - source is generated from our own specs
-        return self.namespace[name]
+        function: Callable[..., Any] = self.namespace[name]
+        return function
 
 
 def _fixed_struct(params: list[Param], prefix: str = "<") -> struct.Struct:
@@ -606,7 +612,7 @@ def _compile_decoder(params: tuple[Param, ...], fixed_offset: int, result_name: 
     elif len(params) == 1:
         src.add(f"    return {names[params[0]]}")
     else:
-        result = src.bind(namedtuple(result_name, [names[p] for p in params]), "_result")  # type: ignore[misc]
+        result = src.bind(_record_class(result_name, [names[p] for p in params]), "_result")
         src.add(f"    return {result}({', '.join(names[p] for p in params)})")
     return src.build("decode")
 

@@ -46,7 +46,8 @@ def encode_error(holders: list[Any]) -> bytearray:
     return buf
 
 
-def decode_error(message: Message) -> list[Any]:
+def decode_error(message: Message) -> list[ErrorHolder]:
     """The ErrorHolders of an error response, the error first and then its causes."""
+    holders: list[ErrorHolder]
     holders, _ = decoder_for("List_ErrorHolder")(message, 1)
     return holders

@@ -64,11 +64,13 @@ class FramingError(ValueError):
 
 
 def message_type(message: Message) -> int:
-    return _INT32.unpack_from(message[0][1], 0)[0]
+    value: int = _INT32.unpack_from(message[0][1], 0)[0]
+    return value
 
 
 def correlation_id(message: Message) -> int:
-    return _INT64.unpack_from(message[0][1], 4)[0]
+    value: int = _INT64.unpack_from(message[0][1], 4)[0]
+    return value
 
 
 def set_correlation_id(buffer: bytearray, value: int) -> None:

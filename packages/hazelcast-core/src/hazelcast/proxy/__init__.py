@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
@@ -39,6 +39,7 @@ __all__ = ["Proxy", "ProxyContext", "check_not_none", "task_id", "to_millis"]
 __path__ = pkgutil.extend_path(__path__, __name__)
 
 _DESTROY_PROXY = method("Client.destroyProxy")
+ResultType = TypeVar("ResultType")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,21 @@ class Proxy:
         self._invocations = context.invocation_service
         self._call = context.invocation_service.call
         self._partition_of = context.partition_service.partition_id_of_data
+        self._name_partition_id = -1
+
+    @property
+    def _name_partition(self) -> int:
+        """The partition of a name-partitioned object (queue, list, set, ringbuffer, topic...).
+
+        It is the partition of the name, or of the text after its '@' (``"orders@eu"`` lives with every object whose
+        name ends in ``@eu``), as members place them. -1 while the partition count is unknown (before the first
+        connection), and then worked out again on the next call.
+        """
+        partition_id = self._name_partition_id
+        if partition_id < 0:
+            _, at, partition_key = self.name.partition("@")
+            partition_id = self._name_partition_id = self._partition_of(self._to_data(partition_key if at else self.name))
+        return partition_id
 
     def _deserializing(self, decode: Callable[[Message], Any]) -> Callable[[Message], Any]:
         """A response decoder that also deserializes the decoded Data.
@@ -111,19 +127,53 @@ class Proxy:
 
         return decode_object
 
-    def _invoke(self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False) -> Any:
+    # Each helper resolves with its decoder's result (None without a decoder).
+
+    @overload
+    def _invoke(self, request: bytearray, decoder: None = None, retryable: bool = False) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke(
+        self, request: bytearray, decoder: Callable[[Message], ResultType] = ..., retryable: bool = False
+    ) -> Awaitable[ResultType]: ...
+
+    def _invoke(
+        self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False
+    ) -> Awaitable[Any]:
         return self._call(request, -1, decoder, retryable)
+
+    @overload
+    def _invoke_on_key(
+        self, request: bytearray, key_data: bytes, decoder: None = None, retryable: bool = False
+    ) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke_on_key(
+        self, request: bytearray, key_data: bytes, decoder: Callable[[Message], ResultType] = ...,
+        retryable: bool = False,
+    ) -> Awaitable[ResultType]: ...
 
     def _invoke_on_key(
         self, request: bytearray, key_data: bytes, decoder: Callable[[Message], Any] | None = None,
         retryable: bool = False,
-    ) -> Any:
+    ) -> Awaitable[Any]:
         return self._call(request, self._partition_of(key_data), decoder, retryable)
+
+    @overload
+    def _invoke_on_partition(
+        self, request: bytearray, partition_id: int, decoder: None = None, retryable: bool = False
+    ) -> Awaitable[None]: ...
+
+    @overload
+    def _invoke_on_partition(
+        self, request: bytearray, partition_id: int, decoder: Callable[[Message], ResultType] = ...,
+        retryable: bool = False,
+    ) -> Awaitable[ResultType]: ...
 
     def _invoke_on_partition(
         self, request: bytearray, partition_id: int, decoder: Callable[[Message], Any] | None = None,
         retryable: bool = False,
-    ) -> Any:
+    ) -> Awaitable[Any]:
         return self._call(request, partition_id, decoder, retryable)
 
     async def destroy(self) -> bool:

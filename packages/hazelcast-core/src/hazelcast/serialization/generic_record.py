@@ -56,6 +56,8 @@ class GenericRecord(abc.ABC):
         return self.get_field_kind(field_name) != K.NOT_AVAILABLE
 
     # -- typed access ----------------------------------------------------------------------------------------------
+    # A field's Python type follows from its kind, checked at run time: each getter declares the type on a local
+    # (free at run time, where typing.cast would cost a call on every read).
 
     def _checked(self, field_name: str, kinds: tuple[FieldKind, ...], getter: str) -> Any:
         kind = self.get_field_kind(field_name)
@@ -86,171 +88,219 @@ class GenericRecord(abc.ABC):
         return value
 
     def get_boolean(self, field_name: str) -> bool:
-        return self._non_null(field_name, K.BOOLEAN, K.NULLABLE_BOOLEAN, "get_boolean")
+        value: bool = self._non_null(field_name, K.BOOLEAN, K.NULLABLE_BOOLEAN, "get_boolean")
+        return value
 
     def get_int8(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT8, K.NULLABLE_INT8, "get_int8")
+        value: int = self._non_null(field_name, K.INT8, K.NULLABLE_INT8, "get_int8")
+        return value
 
     def get_char(self, field_name: str) -> str:
         """A Portable char field (Compact has none)."""
-        return self._checked(field_name, (K.CHAR,), "get_char")
+        value: str = self._checked(field_name, (K.CHAR,), "get_char")
+        return value
 
     def get_int16(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT16, K.NULLABLE_INT16, "get_int16")
+        value: int = self._non_null(field_name, K.INT16, K.NULLABLE_INT16, "get_int16")
+        return value
 
     def get_int32(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT32, K.NULLABLE_INT32, "get_int32")
+        value: int = self._non_null(field_name, K.INT32, K.NULLABLE_INT32, "get_int32")
+        return value
 
     def get_int64(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT64, K.NULLABLE_INT64, "get_int64")
+        value: int = self._non_null(field_name, K.INT64, K.NULLABLE_INT64, "get_int64")
+        return value
 
     def get_float32(self, field_name: str) -> float:
-        return self._non_null(field_name, K.FLOAT32, K.NULLABLE_FLOAT32, "get_float32")
+        value: float = self._non_null(field_name, K.FLOAT32, K.NULLABLE_FLOAT32, "get_float32")
+        return value
 
     def get_float64(self, field_name: str) -> float:
-        return self._non_null(field_name, K.FLOAT64, K.NULLABLE_FLOAT64, "get_float64")
+        value: float = self._non_null(field_name, K.FLOAT64, K.NULLABLE_FLOAT64, "get_float64")
+        return value
 
     def get_nullable_boolean(self, field_name: str) -> bool | None:
-        return self._checked(field_name, (K.BOOLEAN, K.NULLABLE_BOOLEAN), "get_nullable_boolean")
+        value: bool | None = self._checked(field_name, (K.BOOLEAN, K.NULLABLE_BOOLEAN), "get_nullable_boolean")
+        return value
 
     def get_nullable_int8(self, field_name: str) -> int | None:
-        return self._checked(field_name, (K.INT8, K.NULLABLE_INT8), "get_nullable_int8")
+        value: int | None = self._checked(field_name, (K.INT8, K.NULLABLE_INT8), "get_nullable_int8")
+        return value
 
     def get_nullable_int16(self, field_name: str) -> int | None:
-        return self._checked(field_name, (K.INT16, K.NULLABLE_INT16), "get_nullable_int16")
+        value: int | None = self._checked(field_name, (K.INT16, K.NULLABLE_INT16), "get_nullable_int16")
+        return value
 
     def get_nullable_int32(self, field_name: str) -> int | None:
-        return self._checked(field_name, (K.INT32, K.NULLABLE_INT32), "get_nullable_int32")
+        value: int | None = self._checked(field_name, (K.INT32, K.NULLABLE_INT32), "get_nullable_int32")
+        return value
 
     def get_nullable_int64(self, field_name: str) -> int | None:
-        return self._checked(field_name, (K.INT64, K.NULLABLE_INT64), "get_nullable_int64")
+        value: int | None = self._checked(field_name, (K.INT64, K.NULLABLE_INT64), "get_nullable_int64")
+        return value
 
     def get_nullable_float32(self, field_name: str) -> float | None:
-        return self._checked(field_name, (K.FLOAT32, K.NULLABLE_FLOAT32), "get_nullable_float32")
+        value: float | None = self._checked(field_name, (K.FLOAT32, K.NULLABLE_FLOAT32), "get_nullable_float32")
+        return value
 
     def get_nullable_float64(self, field_name: str) -> float | None:
-        return self._checked(field_name, (K.FLOAT64, K.NULLABLE_FLOAT64), "get_nullable_float64")
+        value: float | None = self._checked(field_name, (K.FLOAT64, K.NULLABLE_FLOAT64), "get_nullable_float64")
+        return value
 
     def get_string(self, field_name: str) -> str | None:
-        return self._checked(field_name, (K.STRING,), "get_string")
+        value: str | None = self._checked(field_name, (K.STRING,), "get_string")
+        return value
 
     def get_decimal(self, field_name: str) -> decimal.Decimal | None:
-        return self._checked(field_name, (K.DECIMAL,), "get_decimal")
+        value: decimal.Decimal | None = self._checked(field_name, (K.DECIMAL,), "get_decimal")
+        return value
 
     def get_time(self, field_name: str) -> datetime.time | None:
-        return self._checked(field_name, (K.TIME,), "get_time")
+        value: datetime.time | None = self._checked(field_name, (K.TIME,), "get_time")
+        return value
 
     def get_date(self, field_name: str) -> datetime.date | None:
-        return self._checked(field_name, (K.DATE,), "get_date")
+        value: datetime.date | None = self._checked(field_name, (K.DATE,), "get_date")
+        return value
 
     def get_timestamp(self, field_name: str) -> datetime.datetime | None:
-        return self._checked(field_name, (K.TIMESTAMP,), "get_timestamp")
+        value: datetime.datetime | None = self._checked(field_name, (K.TIMESTAMP,), "get_timestamp")
+        return value
 
     def get_timestamp_with_timezone(self, field_name: str) -> datetime.datetime | None:
-        return self._checked(
+        value: datetime.datetime | None = self._checked(
             field_name, (K.TIMESTAMP_WITH_TIMEZONE,), "get_timestamp_with_timezone"
         )
+        return value
 
     def get_generic_record(self, field_name: str) -> GenericRecord | None:
         """A nested Compact or Portable value."""
-        return self._checked(field_name, (K.COMPACT, K.PORTABLE), "get_generic_record")
+        value: GenericRecord | None = self._checked(field_name, (K.COMPACT, K.PORTABLE), "get_generic_record")
+        return value
 
     def get_array_of_boolean(self, field_name: str) -> list[bool] | None:
-        return self._items_non_null(
+        value: list[bool] | None = self._items_non_null(
             field_name, K.ARRAY_OF_BOOLEAN, K.ARRAY_OF_NULLABLE_BOOLEAN, "get_array_of_boolean"
         )
+        return value
 
     def get_array_of_int8(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(
+        value: list[int] | None = self._items_non_null(
             field_name, K.ARRAY_OF_INT8, K.ARRAY_OF_NULLABLE_INT8, "get_array_of_int8"
         )
+        return value
 
     def get_array_of_char(self, field_name: str) -> list[str] | None:
         """A Portable char array field (Compact has none)."""
-        return self._checked(field_name, (K.ARRAY_OF_CHAR,), "get_array_of_char")
+        value: list[str] | None = self._checked(field_name, (K.ARRAY_OF_CHAR,), "get_array_of_char")
+        return value
 
     def get_array_of_int16(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(
+        value: list[int] | None = self._items_non_null(
             field_name, K.ARRAY_OF_INT16, K.ARRAY_OF_NULLABLE_INT16, "get_array_of_int16"
         )
+        return value
 
     def get_array_of_int32(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(
+        value: list[int] | None = self._items_non_null(
             field_name, K.ARRAY_OF_INT32, K.ARRAY_OF_NULLABLE_INT32, "get_array_of_int32"
         )
+        return value
 
     def get_array_of_int64(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(
+        value: list[int] | None = self._items_non_null(
             field_name, K.ARRAY_OF_INT64, K.ARRAY_OF_NULLABLE_INT64, "get_array_of_int64"
         )
+        return value
 
     def get_array_of_float32(self, field_name: str) -> list[float] | None:
-        return self._items_non_null(
+        value: list[float] | None = self._items_non_null(
             field_name, K.ARRAY_OF_FLOAT32, K.ARRAY_OF_NULLABLE_FLOAT32, "get_array_of_float32"
         )
+        return value
 
     def get_array_of_float64(self, field_name: str) -> list[float] | None:
-        return self._items_non_null(
+        value: list[float] | None = self._items_non_null(
             field_name, K.ARRAY_OF_FLOAT64, K.ARRAY_OF_NULLABLE_FLOAT64, "get_array_of_float64"
         )
+        return value
 
     def get_array_of_nullable_boolean(self, field_name: str) -> list[bool | None] | None:
-        return self._checked(
+        value: list[bool | None] | None = self._checked(
             field_name, (K.ARRAY_OF_BOOLEAN, K.ARRAY_OF_NULLABLE_BOOLEAN), "get_array_of_nullable_boolean"
         )
+        return value
 
     def get_array_of_nullable_int8(self, field_name: str) -> list[int | None] | None:
-        return self._checked(
+        value: list[int | None] | None = self._checked(
             field_name, (K.ARRAY_OF_INT8, K.ARRAY_OF_NULLABLE_INT8), "get_array_of_nullable_int8"
         )
+        return value
 
     def get_array_of_nullable_int16(self, field_name: str) -> list[int | None] | None:
-        return self._checked(
+        value: list[int | None] | None = self._checked(
             field_name, (K.ARRAY_OF_INT16, K.ARRAY_OF_NULLABLE_INT16), "get_array_of_nullable_int16"
         )
+        return value
 
     def get_array_of_nullable_int32(self, field_name: str) -> list[int | None] | None:
-        return self._checked(
+        value: list[int | None] | None = self._checked(
             field_name, (K.ARRAY_OF_INT32, K.ARRAY_OF_NULLABLE_INT32), "get_array_of_nullable_int32"
         )
+        return value
 
     def get_array_of_nullable_int64(self, field_name: str) -> list[int | None] | None:
-        return self._checked(
+        value: list[int | None] | None = self._checked(
             field_name, (K.ARRAY_OF_INT64, K.ARRAY_OF_NULLABLE_INT64), "get_array_of_nullable_int64"
         )
+        return value
 
     def get_array_of_nullable_float32(self, field_name: str) -> list[float | None] | None:
-        return self._checked(
+        value: list[float | None] | None = self._checked(
             field_name, (K.ARRAY_OF_FLOAT32, K.ARRAY_OF_NULLABLE_FLOAT32), "get_array_of_nullable_float32"
         )
+        return value
 
     def get_array_of_nullable_float64(self, field_name: str) -> list[float | None] | None:
-        return self._checked(
+        value: list[float | None] | None = self._checked(
             field_name, (K.ARRAY_OF_FLOAT64, K.ARRAY_OF_NULLABLE_FLOAT64), "get_array_of_nullable_float64"
         )
+        return value
 
     def get_array_of_string(self, field_name: str) -> list[str | None] | None:
-        return self._checked(field_name, (K.ARRAY_OF_STRING,), "get_array_of_string")
+        value: list[str | None] | None = self._checked(field_name, (K.ARRAY_OF_STRING,), "get_array_of_string")
+        return value
 
     def get_array_of_decimal(self, field_name: str) -> list[decimal.Decimal | None] | None:
-        return self._checked(field_name, (K.ARRAY_OF_DECIMAL,), "get_array_of_decimal")
+        value: list[decimal.Decimal | None] | None = self._checked(
+            field_name, (K.ARRAY_OF_DECIMAL,), "get_array_of_decimal"
+        )
+        return value
 
     def get_array_of_time(self, field_name: str) -> list[datetime.time | None] | None:
-        return self._checked(field_name, (K.ARRAY_OF_TIME,), "get_array_of_time")
+        value: list[datetime.time | None] | None = self._checked(field_name, (K.ARRAY_OF_TIME,), "get_array_of_time")
+        return value
 
     def get_array_of_date(self, field_name: str) -> list[datetime.date | None] | None:
-        return self._checked(field_name, (K.ARRAY_OF_DATE,), "get_array_of_date")
+        value: list[datetime.date | None] | None = self._checked(field_name, (K.ARRAY_OF_DATE,), "get_array_of_date")
+        return value
 
     def get_array_of_timestamp(self, field_name: str) -> list[datetime.datetime | None] | None:
-        return self._checked(field_name, (K.ARRAY_OF_TIMESTAMP,), "get_array_of_timestamp")
+        value: list[datetime.datetime | None] | None = self._checked(
+            field_name, (K.ARRAY_OF_TIMESTAMP,), "get_array_of_timestamp"
+        )
+        return value
 
     def get_array_of_timestamp_with_timezone(self, field_name: str) -> list[datetime.datetime | None] | None:
-        return self._checked(
+        value: list[datetime.datetime | None] | None = self._checked(
             field_name, (K.ARRAY_OF_TIMESTAMP_WITH_TIMEZONE,), "get_array_of_timestamp_with_timezone"
         )
+        return value
 
     def get_array_of_generic_record(self, field_name: str) -> list[GenericRecord | None] | None:
         """An array of nested Compact or Portable values."""
-        return self._checked(
+        value: list[GenericRecord | None] | None = self._checked(
             field_name, (K.ARRAY_OF_COMPACT, K.ARRAY_OF_PORTABLE), "get_array_of_generic_record"
         )
+        return value

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from hazelcast.protocol import MethodCodec, method
 from hazelcast.protocol.frames import Message
@@ -17,6 +17,7 @@ __all__ = ["BaseCPProxy", "SessionAwareCPProxy"]
 _DESTROY = method("CPGroup.destroyCPObject")
 #: How long a call that may wait without a time limit (``lock``, ``acquire``) may take: practically for ever.
 WAIT_FOREVER = 10 * 365 * 24 * 3600.0
+ResultType = TypeVar("ResultType")
 
 
 class BaseCPProxy(Proxy):
@@ -37,8 +38,16 @@ class BaseCPProxy(Proxy):
         """The id of the CP group this structure lives in (``RaftGroupId``: name, seed, id)."""
         return self._group_id
 
+    @overload
+    def _send(self, codec: MethodCodec, request: bytearray, decoder: None = None,
+              wait: float | None = None) -> Awaitable[None]: ...
+
+    @overload
+    def _send(self, codec: MethodCodec, request: bytearray, decoder: Callable[[Message], ResultType] = ...,
+              wait: float | None = None) -> Awaitable[ResultType]: ...
+
     def _send(self, codec: MethodCodec, request: bytearray, decoder: Callable[[Message], Any] | None = None,
-              wait: float | None = None) -> Any:
+              wait: float | None = None) -> Awaitable[Any]:
         """Send to any member (the CP group's leader answers); ``wait`` extends the deadline of a blocking call."""
         timeout = None if wait is None else wait + self._invocation_timeout
         return self._invocations.call(request, -1, decoder, codec.spec.retryable, timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from hazelcast.cp._base import BaseCPProxy
@@ -36,7 +37,7 @@ class AtomicReference(BaseCPProxy, Generic[ElementType]):
         self._decode_value = self._deserializing(_GET.decode_response)
         to_data = self._to_data
         # None travels as a null Data, as the official clients send it.
-        self._nullable_data = lambda value: None if value is None else to_data(value)
+        self._nullable_data: Callable[[ElementType | None], bytes | None] = lambda value: None if value is None else to_data(value)
 
     async def get(self) -> ElementType | None:
         """The current value."""

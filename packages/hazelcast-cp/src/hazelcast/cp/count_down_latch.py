@@ -38,7 +38,7 @@ class CountDownLatch(BaseCPProxy):
     async def count_down(self) -> None:
         """Decrement the count; at zero every waiter is released. Nothing happens when the count is already zero."""
         invocation_uid = uuid.uuid4()
-        expected_round = await self._send(
+        expected_round: int = await self._send(
             _GET_ROUND, _GET_ROUND.encode_request(self._group_id, self._object_name), _GET_ROUND.decode_response
         )
         while True:

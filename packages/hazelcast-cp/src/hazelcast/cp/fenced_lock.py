@@ -9,7 +9,7 @@ pass to other services to reject work of an earlier holder.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 from hazelcast.cp._base import WAIT_FOREVER, SessionAwareCPProxy
 from hazelcast.cp._checks import check_timeout, to_millis
@@ -31,6 +31,15 @@ _TRY_LOCK = method("FencedLock.tryLock")
 _UNLOCK = method("FencedLock.unlock")
 _OWNERSHIP = method("FencedLock.getLockOwnership")
 
+
+
+class _LockOwnership(Protocol):
+    """What FencedLock.getLockOwnership answers with (a record the protocol catalogue builds at run time)."""
+
+    fence: int
+    lock_count: int
+    session_id: int
+    thread_id: int
 
 class FencedLock(SessionAwareCPProxy):
     """A reentrant lock held by an asyncio task, with fencing tokens (see the module docstring).
@@ -60,7 +69,7 @@ class FencedLock(SessionAwareCPProxy):
             self._check_held_session(thread_id, session_id, release=True)
             request = _LOCK.encode_request(self._group_id, self._object_name, session_id, thread_id, invocation_uid)
             try:
-                fence = await self._send(_LOCK, request, _LOCK.decode_response, wait=WAIT_FOREVER)
+                fence: int = await self._send(_LOCK, request, _LOCK.decode_response, wait=WAIT_FOREVER)
             except SessionExpiredError:
                 self._invalidate_session(session_id)
                 self._check_no_held_session(thread_id)
@@ -96,7 +105,7 @@ class FencedLock(SessionAwareCPProxy):
                 self._group_id, self._object_name, session_id, thread_id, invocation_uid, to_millis(remaining)
             )
             try:
-                fence = await self._send(_TRY_LOCK, request, _TRY_LOCK.decode_response, wait=remaining)
+                fence: int = await self._send(_TRY_LOCK, request, _TRY_LOCK.decode_response, wait=remaining)
             except SessionExpiredError:
                 self._invalidate_session(session_id)
                 self._check_no_held_session(thread_id)
@@ -129,7 +138,7 @@ class FencedLock(SessionAwareCPProxy):
             raise IllegalMonitorStateError(f"the current task does not hold lock {self.name!r}")
         request = _UNLOCK.encode_request(self._group_id, self._object_name, session_id, thread_id, uuid.uuid4())
         try:
-            still_held = await self._send(_UNLOCK, request, _UNLOCK.decode_response)
+            still_held: bool = await self._send(_UNLOCK, request, _UNLOCK.decode_response)
         except SessionExpiredError:
             self._invalidate_session(session_id)
             self._lock_sessions.pop(thread_id, None)
@@ -165,11 +174,11 @@ class FencedLock(SessionAwareCPProxy):
         self._lock_sessions.clear()
         await super().destroy()
 
-    async def _ownership(self) -> tuple[Any, bool]:
+    async def _ownership(self) -> tuple[_LockOwnership, bool]:
         thread_id = task_id(self._loop)
         session_id = self._session_id()
         self._check_held_session(thread_id, session_id, release=False)
-        state = await self._send(
+        state: _LockOwnership = await self._send(
             _OWNERSHIP, _OWNERSHIP.encode_request(self._group_id, self._object_name), _OWNERSHIP.decode_response
         )
         mine = (

@@ -125,7 +125,7 @@ class SessionAwareSemaphore(Semaphore, SessionAwareCPProxy):
                 to_millis(remaining),
             )
             try:
-                acquired = await self._send(_ACQUIRE, request, _ACQUIRE.decode_response, wait=remaining)
+                acquired: bool = await self._send(_ACQUIRE, request, _ACQUIRE.decode_response, wait=remaining)
             except SessionExpiredError:
                 self._invalidate_session(session_id)
                 if self._loop.time() >= deadline:
@@ -169,7 +169,7 @@ class SessionAwareSemaphore(Semaphore, SessionAwareCPProxy):
             session_id = await self._acquire_session(_DRAIN_SESSION_SHARES)
             request = _DRAIN.encode_request(self._group_id, self._object_name, session_id, thread_id, invocation_uid)
             try:
-                drained = await self._send(_DRAIN, request, _DRAIN.decode_response)
+                drained: int = await self._send(_DRAIN, request, _DRAIN.decode_response)
             except SessionExpiredError:
                 self._invalidate_session(session_id)
                 continue

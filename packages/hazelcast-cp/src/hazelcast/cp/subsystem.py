@@ -47,18 +47,18 @@ def without_default_group_name(name: Any) -> str:
         raise CPArgumentError("name must not be None")
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, not {type(name).__name__}")
-    name = name.strip()
-    index = name.find("@")
+    text = name.strip()
+    index = text.find("@")
     if index == -1:
-        return name
-    if name.find("@", index + 1) != -1:
-        raise CPArgumentError(f"custom CP group name must be specified at most once: {name!r}")
-    group = name[index + 1:].strip()
+        return text
+    if text.find("@", index + 1) != -1:
+        raise CPArgumentError(f"custom CP group name must be specified at most once: {text!r}")
+    group = text[index + 1:].strip()
     if group.lower() == _METADATA_GROUP_NAME:
         raise CPArgumentError("CP data structures cannot run on the METADATA CP group")
     if group.lower() == _DEFAULT_GROUP_NAME:
-        return name[:index]
-    return name
+        return text[:index]
+    return text
 
 
 def object_name_of(proxy_name: str) -> str:

@@ -102,7 +102,7 @@ class EmbeddedCluster:
         self.structure_configs = StructureConfigs(self.plugins.structure_configs, self.config.structures)
         # The member's own serializer: built-in types plus the server classes plugins registered (entry processors,
         # functions, tasks...), which is how a Java member would read the objects clients send.
-        self._serialization = SerializationService(Config(), extra_factories=self.plugins.server_classes)  # type: ignore[arg-type]
+        self._serialization = SerializationService(Config(), extra_factories=self.plugins.server_classes)
         #: Listener registrations of every member, and the delivery of events to them.
         self.events = EventRegistry(self)
         self.cluster_name = self.config.cluster_name

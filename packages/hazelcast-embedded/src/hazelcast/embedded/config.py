@@ -167,7 +167,7 @@ def load_config_file(path: str | os.PathLike[str]) -> Mapping[str, Any]:
         except json.JSONDecodeError as error:
             raise InvalidConfigurationError(f"{file_path}: invalid JSON: {error}") from error
     elif suffix in (".yaml", ".yml"):
-        import yaml  # type: ignore[import-untyped]
+        import yaml
 
         try:
             content = yaml.safe_load(text)

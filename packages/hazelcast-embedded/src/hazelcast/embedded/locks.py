@@ -320,7 +320,7 @@ def release_locks_of_departed_clients(cluster: EmbeddedCluster) -> None:
     for client in [client for client in missing if client in connected]:
         del missing[client]
     owners = cluster.owners
-    departed: set[uuid.UUID | None] | None = None
+    departed: set[uuid.UUID] | None = None
     for pid, owner in enumerate(owners):
         if owner.suspended:
             continue
@@ -331,18 +331,21 @@ def release_locks_of_departed_clients(cluster: EmbeddedCluster) -> None:
             strangers = {record.owner[0] for record in locks.locks.values()} - connected
             if not strangers:
                 continue
-            for client in strangers:
-                if client is not None:
-                    missing.setdefault(client, now)
+            for stranger in strangers:
+                if stranger is not None:
+                    missing.setdefault(stranger, now)
             if departed is None:
                 departed = {c for c, since in missing.items() if now - since >= CLIENT_RELEASE_GRACE_SECONDS}
             keep = connected | (strangers - departed)
             released = locks.release_clients(keep)
             if not released:
                 continue
-            cluster.apply_to_backups(
-                pid, state, state_key, lambda backup, keys=released: [backup.locks.set_record(k, None) for k in keys]
-            )
+
+            def drop_released(backup: Any, keys: list[bytes] = released) -> None:
+                for released_key in keys:
+                    backup.locks.set_record(released_key, None)
+
+            cluster.apply_to_backups(pid, state, state_key, drop_released)
             for key in released:
                 locks.wake(key)
     # Departed clients hold no more locks: forget them (one that comes back starts a new grace period).

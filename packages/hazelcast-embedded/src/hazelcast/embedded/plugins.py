@@ -6,7 +6,8 @@ process never share plugin state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pluggy
 import structlog
@@ -74,7 +75,7 @@ class EmbeddedPluginManager:
         self.structure_configs: dict[str, StructureConfigSpec] = self._collect_structure_configs()
         self.object_service_names: dict[str, MemberServiceSpec] = self._collect_object_services()
         #: ``{factory_id: {class_id: factory}}`` of every server class, in the shape serialization takes.
-        self.server_classes: dict[int, dict[int, object]] = self._collect_server_classes()
+        self.server_classes: dict[int, dict[int, Callable[[], Any]]] = self._collect_server_classes()
 
     @property
     def pluggy_manager(self) -> pluggy.PluginManager:
@@ -143,8 +144,8 @@ class EmbeddedPluginManager:
                 by_name[object_service] = service
         return by_name
 
-    def _collect_server_classes(self) -> dict[int, dict[int, object]]:
-        factories: dict[int, dict[int, object]] = {}
+    def _collect_server_classes(self) -> dict[int, dict[int, Callable[[], Any]]]:
+        factories: dict[int, dict[int, Callable[[], Any]]] = {}
         owners: dict[tuple[int, int], str] = {}
         for plugin, item in self._results("hazelcast_embedded_server_classes"):
             if not isinstance(item, ServerClass):

@@ -93,10 +93,10 @@ class SchemaRegistry:
 
 def schema_registry(member: EmbeddedMember) -> SchemaRegistry:
     """The schemas ``member`` holds (an empty registry for a member that has none yet)."""
-    registry = member.service_states.get(SCHEMA_SERVICE_NAME)
+    registry: SchemaRegistry | None = member.service_states.get(SCHEMA_SERVICE_NAME)
     if registry is None:
         registry = member.service_states[SCHEMA_SERVICE_NAME] = SchemaRegistry()
-    return registry  # type: ignore[no-any-return]
+    return registry
 
 
 def cluster_schema(cluster: EmbeddedCluster, schema_id: int) -> Schema | None:

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from hazelcast.collections.ringbuffer import name_partition_id
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
@@ -41,7 +40,6 @@ class Topic(Proxy, Generic[MessageType]):
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
-        self._partition_id = name_partition_id(context, name)
         #: Listener id -> function, in the order they were added.
         self._listeners: dict[str, Callable[[TopicMessage[MessageType]], Any]] = {}
         #: The listeners as the event handler iterates them, replaced (never changed) on each add and remove.
@@ -55,7 +53,7 @@ class Topic(Proxy, Generic[MessageType]):
         """Publish ``message`` (not None) to every listener of this topic."""
         if message is None:
             raise ValueError("message must not be None")
-        await self._call(_PUBLISH.encode_request(self.name, self._to_data(message)), self._partition_id)
+        await self._call(_PUBLISH.encode_request(self.name, self._to_data(message)), self._name_partition)
 
     async def publish_all(self, messages: Sequence[MessageType]) -> None:
         """Publish ``messages`` in order, in one request; none may be None."""
@@ -67,7 +65,7 @@ class Topic(Proxy, Generic[MessageType]):
             if message is None:
                 raise ValueError("messages must not contain None")
             data_list.append(to_data(message))
-        await self._call(_PUBLISH_ALL.encode_request(self.name, data_list), self._partition_id)
+        await self._call(_PUBLISH_ALL.encode_request(self.name, data_list), self._name_partition)
 
     async def add_listener(self, on_message: Callable[[TopicMessage[MessageType]], Any] | None = None) -> str:
         """Call ``on_message(TopicMessage)`` for every message published from now on; returns the registration id.

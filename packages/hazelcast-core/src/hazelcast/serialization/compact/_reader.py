@@ -13,7 +13,7 @@ import decimal
 from typing import Any, Protocol
 
 from hazelcast.errors import HazelcastSerializationError
-from hazelcast.serialization.compact._codecs import NULL_OFFSET, KindCodecs
+from hazelcast.serialization.compact._codecs import NULL_OFFSET, KindCodecs, OffsetReader
 from hazelcast.serialization.compact.api import CompactReader
 from hazelcast.serialization.compact.schema import FieldLayout, Schema
 from hazelcast.serialization.field_kind import FieldKind
@@ -49,7 +49,7 @@ class DefaultCompactReader(CompactReader):
                 raise EOFError(f"a {schema.type_name!r} value at offset {position} has data length {data_length}")
             start = position + 4
             self._table = start + data_length
-            self._offset_at = codecs.offset_reader(data_length)
+            self._offset_at: OffsetReader | None = codecs.offset_reader(data_length)
             #: Offset just past the value (where whatever follows it starts).
             self.end = self._table + codecs.offset_table_size(data_length, schema.var_count)
         else:
@@ -128,129 +128,172 @@ class DefaultCompactReader(CompactReader):
         return value
 
     # -- CompactReader ---------------------------------------------------------------------------------------------
+    # A field's Python type follows from its kind, checked at run time: each reader declares the type on a local
+    # (free at run time, where typing.cast would cost a call on every read).
 
     def read_boolean(self, field_name: str) -> bool:
-        return self._non_null(field_name, K.BOOLEAN, K.NULLABLE_BOOLEAN)
+        value: bool = self._non_null(field_name, K.BOOLEAN, K.NULLABLE_BOOLEAN)
+        return value
 
     def read_nullable_boolean(self, field_name: str) -> bool | None:
-        return self._either(field_name, K.NULLABLE_BOOLEAN, K.BOOLEAN)
+        value: bool | None = self._either(field_name, K.NULLABLE_BOOLEAN, K.BOOLEAN)
+        return value
 
     def read_int8(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT8, K.NULLABLE_INT8)
+        value: int = self._non_null(field_name, K.INT8, K.NULLABLE_INT8)
+        return value
 
     def read_nullable_int8(self, field_name: str) -> int | None:
-        return self._either(field_name, K.NULLABLE_INT8, K.INT8)
+        value: int | None = self._either(field_name, K.NULLABLE_INT8, K.INT8)
+        return value
 
     def read_int16(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT16, K.NULLABLE_INT16)
+        value: int = self._non_null(field_name, K.INT16, K.NULLABLE_INT16)
+        return value
 
     def read_nullable_int16(self, field_name: str) -> int | None:
-        return self._either(field_name, K.NULLABLE_INT16, K.INT16)
+        value: int | None = self._either(field_name, K.NULLABLE_INT16, K.INT16)
+        return value
 
     def read_int32(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT32, K.NULLABLE_INT32)
+        value: int = self._non_null(field_name, K.INT32, K.NULLABLE_INT32)
+        return value
 
     def read_nullable_int32(self, field_name: str) -> int | None:
-        return self._either(field_name, K.NULLABLE_INT32, K.INT32)
+        value: int | None = self._either(field_name, K.NULLABLE_INT32, K.INT32)
+        return value
 
     def read_int64(self, field_name: str) -> int:
-        return self._non_null(field_name, K.INT64, K.NULLABLE_INT64)
+        value: int = self._non_null(field_name, K.INT64, K.NULLABLE_INT64)
+        return value
 
     def read_nullable_int64(self, field_name: str) -> int | None:
-        return self._either(field_name, K.NULLABLE_INT64, K.INT64)
+        value: int | None = self._either(field_name, K.NULLABLE_INT64, K.INT64)
+        return value
 
     def read_float32(self, field_name: str) -> float:
-        return self._non_null(field_name, K.FLOAT32, K.NULLABLE_FLOAT32)
+        value: float = self._non_null(field_name, K.FLOAT32, K.NULLABLE_FLOAT32)
+        return value
 
     def read_nullable_float32(self, field_name: str) -> float | None:
-        return self._either(field_name, K.NULLABLE_FLOAT32, K.FLOAT32)
+        value: float | None = self._either(field_name, K.NULLABLE_FLOAT32, K.FLOAT32)
+        return value
 
     def read_float64(self, field_name: str) -> float:
-        return self._non_null(field_name, K.FLOAT64, K.NULLABLE_FLOAT64)
+        value: float = self._non_null(field_name, K.FLOAT64, K.NULLABLE_FLOAT64)
+        return value
 
     def read_nullable_float64(self, field_name: str) -> float | None:
-        return self._either(field_name, K.NULLABLE_FLOAT64, K.FLOAT64)
+        value: float | None = self._either(field_name, K.NULLABLE_FLOAT64, K.FLOAT64)
+        return value
 
     def read_string(self, field_name: str) -> str | None:
-        return self._exact(field_name, K.STRING)
+        value: str | None = self._exact(field_name, K.STRING)
+        return value
 
     def read_decimal(self, field_name: str) -> decimal.Decimal | None:
-        return self._exact(field_name, K.DECIMAL)
+        value: decimal.Decimal | None = self._exact(field_name, K.DECIMAL)
+        return value
 
     def read_time(self, field_name: str) -> datetime.time | None:
-        return self._exact(field_name, K.TIME)
+        value: datetime.time | None = self._exact(field_name, K.TIME)
+        return value
 
     def read_date(self, field_name: str) -> datetime.date | None:
-        return self._exact(field_name, K.DATE)
+        value: datetime.date | None = self._exact(field_name, K.DATE)
+        return value
 
     def read_timestamp(self, field_name: str) -> datetime.datetime | None:
-        return self._exact(field_name, K.TIMESTAMP)
+        value: datetime.datetime | None = self._exact(field_name, K.TIMESTAMP)
+        return value
 
     def read_timestamp_with_timezone(self, field_name: str) -> datetime.datetime | None:
-        return self._exact(field_name, K.TIMESTAMP_WITH_TIMEZONE)
+        value: datetime.datetime | None = self._exact(field_name, K.TIMESTAMP_WITH_TIMEZONE)
+        return value
 
     def read_compact(self, field_name: str) -> Any:
         return self._exact(field_name, K.COMPACT)
 
     def read_array_of_boolean(self, field_name: str) -> list[bool] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_BOOLEAN, K.ARRAY_OF_NULLABLE_BOOLEAN)
+        value: list[bool] | None = self._items_non_null(field_name, K.ARRAY_OF_BOOLEAN, K.ARRAY_OF_NULLABLE_BOOLEAN)
+        return value
 
     def read_array_of_nullable_boolean(self, field_name: str) -> list[bool | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_BOOLEAN, K.ARRAY_OF_BOOLEAN)
+        value: list[bool | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_BOOLEAN, K.ARRAY_OF_BOOLEAN)
+        return value
 
     def read_array_of_int8(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_INT8, K.ARRAY_OF_NULLABLE_INT8)
+        value: list[int] | None = self._items_non_null(field_name, K.ARRAY_OF_INT8, K.ARRAY_OF_NULLABLE_INT8)
+        return value
 
     def read_array_of_nullable_int8(self, field_name: str) -> list[int | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_INT8, K.ARRAY_OF_INT8)
+        value: list[int | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_INT8, K.ARRAY_OF_INT8)
+        return value
 
     def read_array_of_int16(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_INT16, K.ARRAY_OF_NULLABLE_INT16)
+        value: list[int] | None = self._items_non_null(field_name, K.ARRAY_OF_INT16, K.ARRAY_OF_NULLABLE_INT16)
+        return value
 
     def read_array_of_nullable_int16(self, field_name: str) -> list[int | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_INT16, K.ARRAY_OF_INT16)
+        value: list[int | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_INT16, K.ARRAY_OF_INT16)
+        return value
 
     def read_array_of_int32(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_INT32, K.ARRAY_OF_NULLABLE_INT32)
+        value: list[int] | None = self._items_non_null(field_name, K.ARRAY_OF_INT32, K.ARRAY_OF_NULLABLE_INT32)
+        return value
 
     def read_array_of_nullable_int32(self, field_name: str) -> list[int | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_INT32, K.ARRAY_OF_INT32)
+        value: list[int | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_INT32, K.ARRAY_OF_INT32)
+        return value
 
     def read_array_of_int64(self, field_name: str) -> list[int] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_INT64, K.ARRAY_OF_NULLABLE_INT64)
+        value: list[int] | None = self._items_non_null(field_name, K.ARRAY_OF_INT64, K.ARRAY_OF_NULLABLE_INT64)
+        return value
 
     def read_array_of_nullable_int64(self, field_name: str) -> list[int | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_INT64, K.ARRAY_OF_INT64)
+        value: list[int | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_INT64, K.ARRAY_OF_INT64)
+        return value
 
     def read_array_of_float32(self, field_name: str) -> list[float] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_FLOAT32, K.ARRAY_OF_NULLABLE_FLOAT32)
+        value: list[float] | None = self._items_non_null(field_name, K.ARRAY_OF_FLOAT32, K.ARRAY_OF_NULLABLE_FLOAT32)
+        return value
 
     def read_array_of_nullable_float32(self, field_name: str) -> list[float | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_FLOAT32, K.ARRAY_OF_FLOAT32)
+        value: list[float | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_FLOAT32, K.ARRAY_OF_FLOAT32)
+        return value
 
     def read_array_of_float64(self, field_name: str) -> list[float] | None:
-        return self._items_non_null(field_name, K.ARRAY_OF_FLOAT64, K.ARRAY_OF_NULLABLE_FLOAT64)
+        value: list[float] | None = self._items_non_null(field_name, K.ARRAY_OF_FLOAT64, K.ARRAY_OF_NULLABLE_FLOAT64)
+        return value
 
     def read_array_of_nullable_float64(self, field_name: str) -> list[float | None] | None:
-        return self._either(field_name, K.ARRAY_OF_NULLABLE_FLOAT64, K.ARRAY_OF_FLOAT64)
+        value: list[float | None] | None = self._either(field_name, K.ARRAY_OF_NULLABLE_FLOAT64, K.ARRAY_OF_FLOAT64)
+        return value
 
     def read_array_of_string(self, field_name: str) -> list[str | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_STRING)
+        value: list[str | None] | None = self._exact(field_name, K.ARRAY_OF_STRING)
+        return value
 
     def read_array_of_decimal(self, field_name: str) -> list[decimal.Decimal | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_DECIMAL)
+        value: list[decimal.Decimal | None] | None = self._exact(field_name, K.ARRAY_OF_DECIMAL)
+        return value
 
     def read_array_of_time(self, field_name: str) -> list[datetime.time | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_TIME)
+        value: list[datetime.time | None] | None = self._exact(field_name, K.ARRAY_OF_TIME)
+        return value
 
     def read_array_of_date(self, field_name: str) -> list[datetime.date | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_DATE)
+        value: list[datetime.date | None] | None = self._exact(field_name, K.ARRAY_OF_DATE)
+        return value
 
     def read_array_of_timestamp(self, field_name: str) -> list[datetime.datetime | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_TIMESTAMP)
+        value: list[datetime.datetime | None] | None = self._exact(field_name, K.ARRAY_OF_TIMESTAMP)
+        return value
 
     def read_array_of_timestamp_with_timezone(self, field_name: str) -> list[datetime.datetime | None] | None:
-        return self._exact(field_name, K.ARRAY_OF_TIMESTAMP_WITH_TIMEZONE)
+        value: list[datetime.datetime | None] | None = self._exact(field_name, K.ARRAY_OF_TIMESTAMP_WITH_TIMEZONE)
+        return value
 
     def read_array_of_compact(self, field_name: str) -> list[Any] | None:
-        return self._exact(field_name, K.ARRAY_OF_COMPACT)
+        value: list[Any] | None = self._exact(field_name, K.ARRAY_OF_COMPACT)
+        return value

@@ -79,7 +79,8 @@ class FieldLayout(NamedTuple):
     """Byte offset in the fixed section (fixed-size kinds and booleans), -1 for variable-size kinds."""
     bit: int
     """Bit of the byte at ``offset`` (booleans), -1 otherwise."""
-    index: int
+    # The field hides tuple.index, which nothing calls on a layout; mypy flags any field of that name.
+    index: int  # type: ignore[assignment]
     """Index in the offset table (variable-size kinds), -1 otherwise."""
 
 

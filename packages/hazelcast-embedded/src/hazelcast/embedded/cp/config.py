@@ -23,7 +23,7 @@ member is ever removed and every operation's outcome is known).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from hazelcast.embedded.config import DEFAULT_PATTERN, parse_settings
 from hazelcast.embedded.spec import StructureConfigSpec
@@ -59,12 +59,15 @@ class LockSettings:
             raise InvalidConfigurationError(f"lock-acquire-limit must be >= 0, got {self.lock_acquire_limit}")
 
 
-def _by_pattern(settings_type: type[Any], raw: Any, where: str) -> dict[str, Any]:
+_Settings = TypeVar("_Settings")
+
+
+def _by_pattern(settings_type: type[_Settings], raw: Any, where: str) -> dict[str, _Settings]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise InvalidConfigurationError(f"{where} must map names to settings, got {raw!r}")
-    parsed = {}
+    parsed: dict[str, _Settings] = {}
     for pattern, value in raw.items():
         if str(pattern).count("*") > 1:
             raise InvalidConfigurationError(f"{where}.{pattern}: a name pattern may hold at most one '*' wildcard")
@@ -72,11 +75,11 @@ def _by_pattern(settings_type: type[Any], raw: Any, where: str) -> dict[str, Any
     return parsed
 
 
-def _find(patterns: dict[str, Any], name: str, default: Any) -> Any:
+def _find(patterns: dict[str, _Settings], name: str, default: _Settings) -> _Settings:
     found = patterns.get(name)
     if found is not None:
         return found
-    best: tuple[int, Any] | None = None
+    best: tuple[int, _Settings] | None = None
     for pattern, settings in patterns.items():
         prefix, star, suffix = pattern.partition("*")
         if not star or len(name) < len(prefix) + len(suffix):
@@ -100,8 +103,9 @@ class CPSubsystemSettings:
     session_heartbeat_interval_seconds: float = 5.0
     missing_cp_member_auto_removal_seconds: int = 14400
     fail_on_indeterminate_operation_state: bool = False
-    semaphores: dict[str, Any] = field(default_factory=dict)
-    locks: dict[str, Any] = field(default_factory=dict)
+    # Given as raw settings by name pattern; __post_init__ parses them in place.
+    semaphores: dict[str, SemaphoreSettings] = field(default_factory=dict)
+    locks: dict[str, LockSettings] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.cp_member_count != 0 and self.cp_member_count < MIN_CP_MEMBERS:

@@ -9,9 +9,9 @@ retried lock or unlock takes effect once. When the owner's session ends, the loc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from hazelcast.embedded.cp.state import LOCK_SERVICE, cp_state
+from hazelcast.embedded.cp.state import LOCK_SERVICE, CPState, cp_state
 from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalMonitorStateError, SessionExpiredError
@@ -22,10 +22,14 @@ INVALID_FENCE = 0
 _NOT_LOCKED = (INVALID_FENCE, 0, -1, -1)
 
 
+#: What a call answered, kept to answer its retry the same way.
+_Answer = TypeVar("_Answer")
+
+
 class LockState:
     __slots__ = ("name", "limit", "owner", "fence", "count", "waiters", "answers", "_cp")
 
-    def __init__(self, cp: Any, name: str) -> None:
+    def __init__(self, cp: CPState, name: str) -> None:
         self._cp = cp
         self.name = name
         self.limit = cp.settings.lock(name).lock_acquire_limit
@@ -57,7 +61,8 @@ class LockState:
     def release(self, endpoint: tuple[int, int], uid: Any) -> bool:
         previous = self.answers.get(endpoint)
         if previous is not None and previous[0] == uid:
-            return previous[1]
+            answered: bool = previous[1]
+            return answered
         if self.owner != endpoint:
             raise IllegalMonitorStateError(f"the caller does not hold FencedLock {self.name!r}")
         self.count -= 1
@@ -101,7 +106,7 @@ class LockState:
             self.waiters.respond(waiter, self._grant(waiter.endpoint, waiter.key))
             return
 
-    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: Any) -> Any:
+    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: _Answer) -> _Answer:
         self.answers[endpoint] = (uid, answer)
         return answer
 

@@ -13,10 +13,10 @@ retried acquire, release, drain or change takes effect once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from hazelcast.embedded.cp.sessions import NO_SESSION_ID
-from hazelcast.embedded.cp.state import SEMAPHORE_SERVICE, cp_state, split_proxy_name
+from hazelcast.embedded.cp.state import SEMAPHORE_SERVICE, CPState, cp_state, split_proxy_name
 from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError, SessionExpiredError
@@ -24,10 +24,14 @@ from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentErr
 __all__ = ["SEMAPHORE_HANDLERS", "SemaphoreState"]
 
 
+#: What a call answered, kept to answer its retry the same way.
+_Answer = TypeVar("_Answer")
+
+
 class SemaphoreState:
     __slots__ = ("name", "jdk_compatible", "initialized", "available", "held", "waiters", "answers", "_cp")
 
-    def __init__(self, cp: Any, name: str) -> None:
+    def __init__(self, cp: CPState, name: str) -> None:
         self._cp = cp
         self.name = name
         settings = cp.settings.semaphore(name)
@@ -40,12 +44,13 @@ class SemaphoreState:
         self.answers: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     def _replay(self, endpoint: tuple[int, int], uid: Any) -> tuple[Any, ...] | None:
+        """``(answer,)`` when this call retries the last one: the answer is of that operation's result type."""
         previous = self.answers.get(endpoint)
         if previous is not None and previous[0] == uid:
             return (previous[1],)
         return None
 
-    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: Any) -> Any:
+    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: _Answer) -> _Answer:
         self.answers[endpoint] = (uid, answer)
         return answer
 
@@ -85,7 +90,8 @@ class SemaphoreState:
             raise IllegalArgumentError(f"permits must be positive, got {permits}")
         replay = self._replay(endpoint, uid)
         if replay is not None:
-            return replay[0]
+            answered: bool = replay[0]
+            return answered
         session_id = endpoint[0]
         if not self.jdk_compatible:
             held = self.held.get(session_id, 0)
@@ -101,7 +107,8 @@ class SemaphoreState:
     def drain(self, endpoint: tuple[int, int], uid: Any) -> int:
         replay = self._replay(endpoint, uid)
         if replay is not None:
-            return replay[0]
+            answered: int = replay[0]
+            return answered
         drained = max(0, self.available)
         if drained:
             self._take(endpoint[0], drained)
@@ -110,7 +117,8 @@ class SemaphoreState:
     def change(self, endpoint: tuple[int, int], uid: Any, delta: int) -> bool:
         replay = self._replay(endpoint, uid)
         if replay is not None:
-            return replay[0]
+            answered: bool = replay[0]
+            return answered
         self.initialized = True
         self.available += delta
         if delta > 0:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import structlog
 
@@ -51,6 +51,8 @@ LOCK_SERVICE = "hz:raft:lockService"
 SEMAPHORE_SERVICE = "hz:raft:semaphoreService"
 
 
+
+_State = TypeVar("_State")
 
 class RaftGroupId(NamedTuple):
     """A CP group id as the protocol carries it; equal (as a tuple) to the ids the codecs decode."""
@@ -133,10 +135,11 @@ class CPState:
         if self.groups.get(group_id.name) != group_id:
             raise CPGroupDestroyedError(f"CP group {group_id.name!r} ({group_id.seed}, {group_id.id}) does not exist")
 
-    def structure(self, group_id: Any, service: str, name: str, factory: Callable[[], Any]) -> Any:
+    def structure(self, group_id: Any, service: str, name: str, factory: Callable[[], _State]) -> _State:
         """The state of the structure ``name`` of ``service`` in group ``group_id``, created on first use."""
         key = (group_id, service, name)
-        found = self.objects.get(key)
+        # Each service creates its states with one factory, so what is stored under its key is of the factory's type.
+        found: _State | None = self.objects.get(key)
         if found is not None:
             return found
         self.check_group(group_id)

@@ -49,12 +49,13 @@ class MultiMapContainer:
         collection = self.values.get(key)
         if collection is None:
             collection = self.values[key] = {} if self.is_set else []
-        if self.is_set:
+        # A SET's values are a dict (ordered, unique), a LIST's a list.
+        if isinstance(collection, dict):
             if value in collection:
                 return False
-            collection[value] = None  # type: ignore[index]
+            collection[value] = None
         else:
-            collection.append(value)  # type: ignore[union-attr]
+            collection.append(value)
         return True
 
     def remove_value(self, key: bytes, value: bytes) -> bool:
@@ -62,10 +63,10 @@ class MultiMapContainer:
         collection = self.values.get(key)
         if collection is None or value not in collection:
             return False
-        if self.is_set:
-            del collection[value]  # type: ignore[arg-type]
+        if isinstance(collection, dict):
+            del collection[value]
         else:
-            collection.remove(value)  # type: ignore[union-attr]
+            collection.remove(value)
         if not collection:
             del self.values[key]
         return True

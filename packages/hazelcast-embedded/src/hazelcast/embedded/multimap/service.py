@@ -16,7 +16,7 @@ it (``addEntryListener`` or ``addEntryListenerToKey``), which clients check.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hazelcast.embedded.events import EventRegistration
 from hazelcast.embedded.locks import fail_waiters, lock_owner
@@ -47,10 +47,11 @@ def _container(cluster: EmbeddedCluster, partition_id: int, name: str, create: b
     """The partition owner's container of MultiMap ``name``."""
     states = cluster.owners[partition_id].partitions[partition_id]
     key = (MULTIMAP_SERVICE_NAME, name)
-    container = states.get(key)
+    # Only this service keeps states under its keys, so the state found is one of its containers.
+    container = cast("MultiMapContainer | None", states.get(key))
     if container is None and create:
         container = states[key] = MultiMapContainer(name, cluster.structure_configs.lookup("multimap", name))
-    return container  # type: ignore[return-value]
+    return container
 
 
 def _key_partition(request: MemberRequest) -> int:
@@ -96,6 +97,7 @@ def _publish_entry(
     origin = request.cluster.owner_of(partition_id)
 
     def encode(registration: EventRegistration) -> bytearray | None:
+        encode_event: Callable[..., bytearray]  # the event codec's encoder this service registered the listener with
         listen_key, include_value, encode_event = registration.options
         if listen_key is not None and listen_key != key:
             return None

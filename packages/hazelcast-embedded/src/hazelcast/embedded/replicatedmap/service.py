@@ -21,6 +21,7 @@ Each listener's events have the event message type of the message that registere
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.events import EventRegistration
@@ -60,10 +61,10 @@ def _now() -> int:
 
 
 def _stores(member: EmbeddedMember) -> dict[str, RecordStore]:
-    stores = member.service_states.get(REPLICATED_MAP_SERVICE_NAME)
+    stores: dict[str, RecordStore] | None = member.service_states.get(REPLICATED_MAP_SERVICE_NAME)
     if stores is None:
         stores = member.service_states[REPLICATED_MAP_SERVICE_NAME] = {}
-    return stores  # type: ignore[no-any-return]
+    return stores
 
 
 def _store(member: EmbeddedMember, name: str) -> RecordStore:
@@ -105,6 +106,7 @@ def _publish_entry(
     entry: list[QueryableEntry] = []
 
     def encode(registration: EventRegistration) -> bytearray | None:
+        encode_event: Callable[..., bytearray]  # the event codec's encoder this service registered the listener with
         listen_key, predicate, encode_event = registration.options
         if listen_key is not None and listen_key != key:
             return None
