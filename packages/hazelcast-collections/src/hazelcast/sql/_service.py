@@ -243,9 +243,9 @@ class SqlService:
             raise
         except HazelcastError as error:
             raise self._wrap(error, member_uuid) from error
-        metadata, page, rows, update_count, error = response
-        if error is not None:
-            raise error
+        metadata, page, rows, update_count, failure = response
+        if failure is not None:
+            raise failure
         is_last = page is None or page.is_last
         state = _QueryState(query_id, member_uuid, not is_last)
         return SqlResult(self, state, cursor_buffer_size, metadata, rows or [], is_last, update_count)

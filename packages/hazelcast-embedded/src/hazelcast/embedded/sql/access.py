@@ -25,7 +25,9 @@ __all__ = ["Candidates", "index_candidates"]
 #: Per partition store: the keys to visit, or None to visit them all.
 Candidates = Callable[[RecordStore], "set[bytes] | None"]
 
-_FLIPPED = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
+_FLIPPED: dict[type[exp.Expression], type[exp.Expression]] = {
+    exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ
+}
 
 
 def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
@@ -62,8 +64,9 @@ def _lookup(term: exp.Expression, mapping: Mapping, compiler: Compiler) -> _Look
     def constant(node: exp.Expression, column: Column) -> Any:
         return compiler.compile(node, column.type_id).fn(None)
 
-    if type(term) in _FLIPPED:
-        left, right, kind = term.this, term.expression, type(term)
+    kind: type[exp.Expression] = type(term)
+    if kind in _FLIPPED:
+        left, right = term.this, term.expression
         if column_of(right) is not None and _is_constant(left):
             left, right, kind = right, left, _FLIPPED[kind]
         column = column_of(left)

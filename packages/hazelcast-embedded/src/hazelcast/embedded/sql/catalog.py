@@ -116,7 +116,7 @@ def catalog_of(member: EmbeddedMember) -> MappingCatalog:
     catalog = member.service_states.get(SQL_STATE)
     if catalog is None:
         catalog = member.service_states[SQL_STATE] = MappingCatalog()
-    return catalog  # type: ignore[no-any-return]
+    return catalog
 
 
 def seed_joining_member(cluster: EmbeddedCluster, member: EmbeddedMember) -> None:

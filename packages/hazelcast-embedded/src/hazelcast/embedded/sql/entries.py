@@ -16,7 +16,7 @@ import json
 import struct
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hazelcast.config import Config
 from hazelcast.core import HazelcastJsonValue
@@ -24,6 +24,7 @@ from hazelcast.embedded.map.records import Record, RecordStore
 from hazelcast.embedded.map.service import MAP_SERVICE_NAME
 from hazelcast.embedded.query import NonTerminalJsonValue, OpaqueValue, QueryableEntry, parse_attribute_path
 from hazelcast.embedded.schemas import store_schemas
+from hazelcast.embedded.spec import PartitionState, StateKey
 from hazelcast.embedded.sql import types as t
 from hazelcast.embedded.sql.catalog import Column, Format, Mapping
 from hazelcast.embedded.sql.types import ErrorCode, SqlFailure, data_error
@@ -53,6 +54,11 @@ class EntryRef:
         self.record = record
 
 
+def _store(states: dict[StateKey, PartitionState], state_key: StateKey) -> RecordStore | None:
+    """A map's record store among a partition's states (the map service keeps RecordStores there)."""
+    return cast("RecordStore | None", states.get(state_key))
+
+
 def scan(
     cluster: EmbeddedCluster, map_name: str, candidates: Callable[[RecordStore], set[bytes] | None] | None = None
 ) -> Iterator[EntryRef]:
@@ -67,7 +73,7 @@ def scan(
         owners = cluster.owners
         if not owners:
             return
-        store = owners[partition_id].partitions[partition_id].get(state_key)
+        store = _store(owners[partition_id].partitions[partition_id], state_key)
         if store is None or not store.records:
             continue
         now = now_ms()
@@ -218,8 +224,11 @@ def encode_side(
             return serialize_typed(existing, whole_column.type_id)
         raise data_error(f"Cannot write NULL to '{whole}' field")
     # A new key or value has every mapped field (null unless given); an updated one keeps its other fields.
-    fields = {column.field: (column, values.get(column.name)) for column in side_columns
-              if column.field is not None and (existing is None or column.name in values)}
+    fields: dict[str, tuple[Column, Any]] = {}
+    for column in side_columns:
+        field_name = column.field
+        if field_name is not None and (existing is None or column.name in values):
+            fields[field_name] = (column, values.get(column.name))
     if side_format.kind == "json-flat":
         document: dict[str, Any] = {}
         if isinstance(existing, HazelcastJsonValue):
@@ -240,7 +249,7 @@ def encode_side(
 
 
 def _compact_record(
-    side_format: Format, side_columns: list[Column], fields: dict[str | None, tuple[Column, Any]], existing: Any
+    side_format: Format, side_columns: list[Column], fields: dict[str, tuple[Column, Any]], existing: Any
 ) -> CompactGenericRecord:
     if isinstance(existing, CompactGenericRecord) and existing.get_type_name() == side_format.type_name:
         builder = existing.new_builder_with_clone()
@@ -281,7 +290,7 @@ _NULLABLE_PORTABLE = {t.VARCHAR, t.DECIMAL, t.DATE, t.TIME, t.TIMESTAMP, t.TIMES
 
 
 def _portable_record(
-    side_format: Format, side_columns: list[Column], fields: dict[str | None, tuple[Column, Any]], existing: Any
+    side_format: Format, side_columns: list[Column], fields: dict[str, tuple[Column, Any]], existing: Any
 ) -> Any:
     from hazelcast.serialization.portable import ClassDefinitionBuilder, PortableGenericRecordBuilder
     from hazelcast.serialization.portable.generic_record import PortableGenericRecord
@@ -343,7 +352,7 @@ def remove_entries(cluster: EmbeddedCluster, map_name: str, keys: list[bytes]) -
     state_key = (MAP_SERVICE_NAME, map_name)
     for key in keys:
         partition_id = cluster.partition_id(key)
-        store = cluster.owners[partition_id].partitions[partition_id].get(state_key)
+        store = _store(cluster.owners[partition_id].partitions[partition_id], state_key)
         if store is None:
             continue
         store.remove(key)
@@ -353,7 +362,7 @@ def remove_entries(cluster: EmbeddedCluster, map_name: str, keys: list[bytes]) -
 
 def entry_exists(cluster: EmbeddedCluster, map_name: str, key: bytes) -> bool:
     partition_id = cluster.partition_id(key)
-    store = cluster.owners[partition_id].partitions[partition_id].get((MAP_SERVICE_NAME, map_name))
+    store = _store(cluster.owners[partition_id].partitions[partition_id], (MAP_SERVICE_NAME, map_name))
     if store is None:
         return False
     record = store.records.get(key)

@@ -307,7 +307,7 @@ def plan_select(
         if grouped:
             source = _grouped(source, group_scope, having)
         all_fns = output_fns + extra_fns
-        out = ([fn(row) for fn in all_fns] for row in source)
+        out: Iterator[list[Any]] = ([fn(row) for fn in all_fns] for row in source)
         if distinct:
             out = _distinct(out, width)
         if sort_spec:

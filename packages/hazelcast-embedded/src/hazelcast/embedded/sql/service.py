@@ -75,7 +75,7 @@ def _cursors(member: EmbeddedMember) -> dict[tuple[int, ...], Cursor]:
     cursors = member.service_states.get(_CURSORS)
     if cursors is None:
         cursors = member.service_states[_CURSORS] = {}
-    return cursors  # type: ignore[no-any-return]
+    return cursors
 
 
 def _page(rows: list[list[Any]], types: list[int], is_last: bool) -> SqlPage:
