@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import structlog
 
 from hazelcast.core import Address, EndpointQualifier, MemberInfo, MemberVersion, ProtocolType
+from hazelcast.embedded import locks
 from hazelcast.embedded.connection import ClientConnection
 from hazelcast.embedded.requests import (
     PENDING,
@@ -263,6 +264,7 @@ class EmbeddedMember:
         if client_uuid is not None and self.backup_listeners.get(client_uuid) is connection:
             del self.backup_listeners[client_uuid]
         self.cluster.events.connection_closed(connection)
+        locks.connection_closed(self.cluster, client_uuid)
         for registration_id in list(connection.registrations):
             self.object_listeners.pop(registration_id, None)
         connection.registrations.clear()

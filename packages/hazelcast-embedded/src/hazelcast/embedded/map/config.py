@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hazelcast.embedded.config import MAX_BACKUP_COUNT
+from hazelcast.embedded.config import MAX_BACKUP_COUNT, parse_settings
+from hazelcast.embedded.map.eviction import EvictionConfig
 from hazelcast.embedded.spec import StructureConfigSpec
 from hazelcast.errors import InvalidConfigurationError
 
@@ -18,15 +19,20 @@ class MapConfig:
     ``time_to_live_seconds``: lifetime of an entry after its last write when a put passes no TTL (0 = forever).
     ``max_idle_seconds``: an entry not read or written for this long expires (0 = never).
     ``backup_count``: synchronous backup replicas, 0 to 6.
-    ``per_entry_stats_enabled``: keep hit counts and last access times for entry views.
+    ``per_entry_stats_enabled``: keep creation, access and update times and hit counts for entry views (off by
+    default, as on a member: entry views then report -1 for them).
+    ``eviction``: ``{eviction-policy, max-size-policy, size}`` (see :mod:`hazelcast.embedded.map.eviction`).
     """
 
     time_to_live_seconds: int = 0
     max_idle_seconds: int = 0
     backup_count: int = 1
-    per_entry_stats_enabled: bool = True
+    per_entry_stats_enabled: bool = False
+    eviction: EvictionConfig = EvictionConfig()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.eviction, EvictionConfig):
+            object.__setattr__(self, "eviction", parse_settings(EvictionConfig, self.eviction, "map.eviction"))
         if self.time_to_live_seconds < 0:
             raise InvalidConfigurationError(f"time-to-live-seconds must be >= 0, got {self.time_to_live_seconds}")
         if self.max_idle_seconds < 0:
