@@ -6,6 +6,9 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
+from hazelcast.collections._map_events import MapEventsMixin
+from hazelcast.collections._map_expiry import MapExpiryMixin
+from hazelcast.collections._map_locks import MapLocksMixin
 from hazelcast.protocol import method
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
 
@@ -41,7 +44,7 @@ _ENTRY_SET = method("Map.entrySet")
 _ENTRIES_WITH_PREDICATE = method("Map.entriesWithPredicate")
 
 
-class Map(Proxy, Generic[KeyType, ValueType]):
+class Map(MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, Generic[KeyType, ValueType]):
     """A concurrent, distributed map; keys and values may not be None.
 
     Keys are compared by their serialized form, not by ``__eq__``/``__hash__``. Returned values are copies: change

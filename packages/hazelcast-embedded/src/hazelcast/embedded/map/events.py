@@ -96,8 +96,7 @@ class _EntryListener:
     ) -> None:
         self.encode = encode
         self.include_value = include_value
-        # A listener registered without flags (old clients) gets every type.
-        self.flags = flags or 0xFFFF
+        self.flags = flags
         self.key = key
         self.matches = matches
 
