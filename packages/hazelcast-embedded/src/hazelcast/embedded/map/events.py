@@ -249,17 +249,19 @@ def map_add_near_cache_invalidation_listener(request: MemberRequest) -> uuid.UUI
 def map_fetch_near_cache_invalidation_metadata(
     request: MemberRequest,
 ) -> tuple[list[tuple[str, list[tuple[int, int]]]], list[tuple[int, uuid.UUID]]]:
-    """The sequences of the named maps and the partition UUIDs, for the partitions the receiving member owns."""
+    """The sequences of the named maps and the partition UUIDs.
+
+    A Java member answers for the partitions it owns and clients ask every member; the embedded cluster sees every
+    owner at once and answers for all partitions, so that a unisocket client (one connection) learns them all too.
+    """
     from hazelcast.embedded.map.service import partition_store
 
     cluster = request.cluster
-    member = request.connection.member
-    owned = [pid for pid, owner in enumerate(cluster.owners) if owner is member]
     sequences = []
     partition_uuids: dict[int, uuid.UUID] = {}
     for name in request.params.names:
         per_partition = []
-        for pid in owned:
+        for pid in range(cluster.partition_count):
             store = partition_store(cluster, pid, name)
             per_partition.append((pid, store.invalidation_sequence))
             partition_uuids.setdefault(pid, store.partition_uuid)

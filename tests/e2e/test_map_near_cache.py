@@ -1,0 +1,195 @@
+"""Map near cache end to end: hits, invalidation by other clients, formats, expiry, eviction, statistics, stale-read
+repair under a racing writer."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from hazelcast.collections._near_cached_map import NearCachedMap
+from hazelcast.config import EvictionPolicy, InMemoryFormat
+from hazelcast.embedded import EmbeddedCluster
+
+from .conftest import running_client, wait_until
+
+
+@pytest.mark.parametrize("members", [1, 3])
+@pytest.mark.parametrize("in_memory_format", [InMemoryFormat.BINARY, InMemoryFormat.OBJECT])
+async def test_reads_hit_the_cache_and_other_clients_writes_invalidate_it(
+    members: int, in_memory_format: InMemoryFormat
+) -> None:
+    near_caches = {"cached-*": {"in_memory_format": in_memory_format}}
+    async with (
+        EmbeddedCluster(member_count=members) as cluster,
+        running_client(cluster, near_caches=near_caches) as client,
+        running_client(cluster) as writer,
+    ):
+        m = await client.get_map("cached-map")
+        assert isinstance(m, NearCachedMap)
+        assert not isinstance(await client.get_map("plain"), NearCachedMap)
+        other = await writer.get_map("cached-map")
+        await other.put_all({f"k{i}": [i] for i in range(20)})
+        for _ in range(3):
+            for i in range(20):
+                assert await m.get(f"k{i}") == [i]
+        stats = m.near_cache.get_statistics()
+        assert (stats["misses"], stats["hits"], stats["owned_entry_count"]) == (20, 40, 20)
+        # Without invalidations we would keep reading the old values.
+        await other.put("k0", "changed")
+        await other.remove("k1")
+        await other.set_ttl("k2", 100)
+        await wait_until(lambda: m.near_cache.get_statistics()["invalidation_requests"] >= 3, what="invalidations")
+        assert await m.get("k0") == "changed"
+        assert await m.get("k1") is None
+        assert await m.get("k2") == [2]
+        await other.clear()
+        await wait_until(lambda: len(m.near_cache) == 0, what="cleared near cache")
+        assert await m.get("k3") is None
+        assert await m.contains_key("k3") is False
+
+
+async def test_own_writes_are_seen_at_once_and_get_all_uses_the_cache(cluster3: EmbeddedCluster) -> None:
+    async with running_client(cluster3, near_caches={"own": {}}) as client:
+        m = await client.get_map("own")
+        await m.put_all({i: str(i) for i in range(10)})
+        assert await m.get_all(list(range(10))) == {i: str(i) for i in range(10)}
+        assert await m.get_all(list(range(12))) == {i: str(i) for i in range(10)}
+        assert m.near_cache.get_statistics()["hits"] == 10
+        assert await m.contains_key(3)
+        for write in (
+            m.put(3, "a"), m.set(3, "b"), m.replace(3, "c"), m.put_transient(3, "d"), m.try_put(3, "e"),
+        ):
+            await write
+            assert await m.get(3) == (await m.get_entry_view(3)).value
+        await m.put_all({4: "x"})
+        assert await m.get(4) == "x"
+        assert await m.evict(4) and await m.get(4) is None
+        assert await m.remove(5) == "5" and await m.get(5) is None
+        await m.evict_all()
+        assert await m.get(6) is None
+
+
+async def test_time_to_live_max_idle_and_eviction(cluster1: EmbeddedCluster) -> None:
+    near_caches = {
+        "ttl": {"time_to_live": 0.1},
+        "idle": {"max_idle": 0.1},
+        "small": {"eviction_max_size": 5, "eviction_policy": EvictionPolicy.LRU},
+        "none": {"eviction_max_size": 5, "eviction_policy": EvictionPolicy.NONE},
+    }
+    async with running_client(cluster1, near_caches=near_caches) as client:
+        ttl = await client.get_map("ttl")
+        await ttl.put("k", 1)
+        await ttl.get("k")
+        assert await ttl.get("k") == 1 and ttl.near_cache.hits == 1
+        await asyncio.sleep(0.15)
+        assert await ttl.get("k") == 1
+        assert ttl.near_cache.get_statistics()["expirations"] == 1
+
+        idle = await client.get_map("idle")
+        await idle.put("k", 1)
+        await idle.get("k")
+        for _ in range(4):
+            await asyncio.sleep(0.05)
+            await idle.get("k")  # read often enough: stays
+        assert idle.near_cache.expirations == 0
+        await asyncio.sleep(0.15)
+        await idle.get("k")
+        assert idle.near_cache.expirations == 1
+
+        small = await client.get_map("small")
+        await small.put_all({i: i for i in range(10)})
+        for i in range(10):
+            await small.get(i)
+        stats = small.near_cache.get_statistics()
+        assert stats["owned_entry_count"] == 5 and stats["evictions"] == 5
+
+        none = await client.get_map("none")
+        await none.put_all({i: i for i in range(10)})
+        for i in range(10):
+            assert await none.get(i) == i
+        assert len(none.near_cache) == 5 and none.near_cache.evictions == 0
+
+
+async def test_a_read_racing_a_writer_never_keeps_a_stale_value(cluster3: EmbeddedCluster) -> None:
+    async with (
+        running_client(cluster3, near_caches={"race": {}}) as reader_client,
+        running_client(cluster3) as writer_client,
+    ):
+        reader = await reader_client.get_map("race")
+        writer = await writer_client.get_map("race")
+        await writer.put("k", 0)
+        stop = asyncio.Event()
+
+        async def write() -> None:
+            for value in range(1, 300):
+                await writer.set("k", value)
+            stop.set()
+
+        observed: list[int] = []
+
+        async def read() -> None:
+            while not stop.is_set():
+                observed.append(await reader.get("k"))
+                await asyncio.sleep(0)  # a near-cache hit completes without suspending: let the writer run
+
+        await asyncio.gather(write(), *(read() for _ in range(8)))
+        # Reads and invalidations of the key share the owner's connection: once a read returned a value, no read
+        # after it returns an older one (a stale cached copy would).
+        assert observed == sorted(observed), "a read returned a value older than one read before it"
+
+        async def settled() -> bool:
+            return await reader.get("k") == 299
+
+        await wait_until(settled, what="the near cache converges to the last write")
+        hits = reader.near_cache.hits
+        assert await reader.get("k") == 299 and reader.near_cache.hits == hits + 1
+
+
+async def test_missed_invalidations_and_a_new_partition_uuid_mark_entries_stale(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, near_caches={"repair": {}}) as client:
+        m = await client.get_map("repair")
+        await m.put("k", 1)
+        await m.get("k")
+        near_cache = m.near_cache
+        key_data = client._serialization.to_data("k") if hasattr(client, "_serialization") else None
+        assert key_data is not None
+        partition = client._context.partition_service.partition_id_of_data(key_data)
+        metadata = near_cache._metadata[partition]
+        assert metadata.uuid is not None  # fetched from the member at start
+        # An invalidation of another key of the partition that skips sequence numbers: "k" may be stale.
+        near_cache.on_invalidation(b"other", metadata.uuid, metadata.uuid, metadata.sequence + 5)
+        near_cache._partition_of = lambda data: partition
+        near_cache.on_invalidation(b"other", metadata.uuid, metadata.uuid, metadata.sequence + 5)
+        hits = near_cache.hits
+        assert await m.get("k") == 1
+        assert near_cache.hits == hits  # read from the member, not the stale copy
+        await m.get("k")
+        assert near_cache.hits == hits + 1
+        # A new partition identity (its owner was lost) makes every older entry stale.
+        import uuid
+
+        near_cache.on_invalidation(b"other", uuid.uuid4(), uuid.uuid4(), 1)
+        assert await m.get("k") == 1 and near_cache.hits == hits + 1
+
+
+@pytest.mark.parametrize("smart", [True, False], ids=["smart", "unisocket"])
+async def test_an_invalidation_overtaking_a_read_keeps_its_old_answer_out_of_the_cache(
+    cluster3: EmbeddedCluster, smart: bool
+) -> None:
+    async with (
+        running_client(cluster3, smart_routing=smart, near_caches={"overtaken": {}}) as reader_client,
+        running_client(cluster3) as writer_client,
+    ):
+        reader = await reader_client.get_map("overtaken")
+        writer = await writer_client.get_map("overtaken")
+        await writer.put("k", "old")
+        assert await reader.get("warm-up") is None  # the invalidation listener is in place
+        cluster3.delay_responses("Map.get", 0.3)
+        read = asyncio.ensure_future(reader.get("k"))
+        await asyncio.sleep(0.1)  # the member answered "old"; the answer is on its way
+        await writer.set("k", "new")
+        await wait_until(lambda: reader.near_cache.invalidation_requests >= 1, what="the invalidation")
+        assert await read == "old"
+        cluster3.clear_faults()
+        assert await reader.get("k") == "new"
