@@ -63,6 +63,12 @@ class NearCachedMap(Map[Any, Any]):
         self._ready: asyncio.Task[None] | None = None
         self._started = False
         self._register_statistics()
+        # A new cluster (restarted members) has none of the data the cache holds, and new partition numbers.
+        self._context.connection_manager.cluster_restarted.append(self._cluster_restarted)
+
+    def _cluster_restarted(self) -> None:
+        self._near_cache.clear()
+        self._near_cache.forget_metadata()
 
     @property
     def near_cache(self) -> NearCache:
@@ -225,6 +231,9 @@ class NearCachedMap(Map[Any, Any]):
             self._invalidation_registration = None
             await self._context.listener_service.deregister(registration)
         self._near_cache.clear()
+        restarted = self._context.connection_manager.cluster_restarted
+        if self._cluster_restarted in restarted:
+            restarted.remove(self._cluster_restarted)
         statistics = getattr(self._context.client, "_statistics", None)
         deregister = getattr(statistics, "deregister_near_cache", None)
         if deregister is not None:

@@ -219,6 +219,10 @@ class NearCache:
                     metadata.stale_sequence = sequence
                 metadata.sequence = sequence
 
+    def forget_metadata(self) -> None:
+        """Start over with unknown partition numbers (a new cluster): every entry read before becomes stale."""
+        self._metadata.clear()
+
     def _repair(self, partition_id: int, partition_uuid: uuid.UUID, sequence: int) -> None:
         metadata = self._metadata_of(partition_id)
         if metadata.uuid != partition_uuid:
