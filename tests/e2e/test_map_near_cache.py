@@ -146,33 +146,6 @@ async def test_a_read_racing_a_writer_never_keeps_a_stale_value(cluster3: Embedd
         assert await reader.get("k") == 299 and reader.near_cache.hits == hits + 1
 
 
-async def test_missed_invalidations_and_a_new_partition_uuid_mark_entries_stale(cluster1: EmbeddedCluster) -> None:
-    async with running_client(cluster1, near_caches={"repair": {}}) as client:
-        m = await client.get_map("repair")
-        await m.put("k", 1)
-        await m.get("k")
-        near_cache = m.near_cache
-        key_data = client._serialization.to_data("k") if hasattr(client, "_serialization") else None
-        assert key_data is not None
-        partition = client._context.partition_service.partition_id_of_data(key_data)
-        metadata = near_cache._metadata[partition]
-        assert metadata.uuid is not None  # fetched from the member at start
-        # An invalidation of another key of the partition that skips sequence numbers: "k" may be stale.
-        near_cache.on_invalidation(b"other", metadata.uuid, metadata.uuid, metadata.sequence + 5)
-        near_cache._partition_of = lambda data: partition
-        near_cache.on_invalidation(b"other", metadata.uuid, metadata.uuid, metadata.sequence + 5)
-        hits = near_cache.hits
-        assert await m.get("k") == 1
-        assert near_cache.hits == hits  # read from the member, not the stale copy
-        await m.get("k")
-        assert near_cache.hits == hits + 1
-        # A new partition identity (its owner was lost) makes every older entry stale.
-        import uuid
-
-        near_cache.on_invalidation(b"other", uuid.uuid4(), uuid.uuid4(), 1)
-        assert await m.get("k") == 1 and near_cache.hits == hits + 1
-
-
 @pytest.mark.parametrize("smart", [True, False], ids=["smart", "unisocket"])
 async def test_an_invalidation_overtaking_a_read_keeps_its_old_answer_out_of_the_cache(
     cluster3: EmbeddedCluster, smart: bool
