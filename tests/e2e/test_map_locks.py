@@ -39,6 +39,10 @@ async def test_lock_is_reentrant_and_owned_by_its_task(members: int) -> None:
         assert await in_task(m.try_lock("k"))
         await m.force_unlock("k")
         assert not await m.is_locked("k")
+        async with m.lock_context("k"):
+            assert await m.is_locked("k") and not await in_task(m.try_lock("k"))
+            await m.put("k", "inside")
+        assert not await m.is_locked("k")
 
 
 async def test_try_lock_waits_up_to_its_timeout_and_lease_releases(cluster3: EmbeddedCluster) -> None:

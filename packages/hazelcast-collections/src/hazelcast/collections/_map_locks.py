@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -38,7 +39,8 @@ _REFERENCE_IDS = itertools.count(1)
 
 
 class MapLocksMixin:
-    """``lock``, ``try_lock``, ``unlock``, ``is_locked``, ``force_unlock``, ``try_put``, ``try_remove``."""
+    """``lock``, ``try_lock``, ``unlock``, ``is_locked``, ``force_unlock``, ``lock_context``, ``try_put``,
+    ``try_remove``."""
 
     if TYPE_CHECKING:
         name: str
@@ -114,6 +116,11 @@ class MapLocksMixin:
         request = _IS_LOCKED.encode_request(self.name, key_data)
         return await self._call(request, self._partition_of(key_data), _IS_LOCKED.decode_response, True)  # type: ignore[no-any-return]
 
+    def lock_context(self, key: Any) -> AbstractAsyncContextManager[None]:
+        """``async with m.lock_context(key):`` locks ``key`` for the block and unlocks it at its end."""
+        check_not_none(key, "key")
+        return _LockContext(self, key)
+
     async def try_put(self, key: Any, value: Any, timeout: float = 0) -> bool:
         """Put unless another task keeps ``key`` locked for more than ``timeout`` seconds; True if put."""
         check_not_none(key, "key")
@@ -137,6 +144,20 @@ class MapLocksMixin:
             request, self._partition_of(key_data), _TRY_REMOVE.decode_response, False,
             max(timeout, 0) + self._context.config.invocation_timeout,
         )
+
+
+class _LockContext(AbstractAsyncContextManager[None]):
+    __slots__ = ("_map", "_key")
+
+    def __init__(self, map: MapLocksMixin, key: Any) -> None:
+        self._map = map
+        self._key = key
+
+    async def __aenter__(self) -> None:
+        await self._map.lock(self._key)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._map.unlock(self._key)
 
 
 def _log_withdrawal(future: asyncio.Future[Any]) -> None:
