@@ -64,6 +64,9 @@ MERGED = 128
 INVALIDATION = 256
 LOADED = 512
 
+#: The source and partition UUID of invalidations that have none (map-wide clears, changes without a client).
+_NIL_UUID = uuid.UUID(int=0)
+
 _ADD = method("Map.addEntryListener")
 _ADD_TO_KEY = method("Map.addEntryListenerToKey")
 _ADD_WITH_PREDICATE = method("Map.addEntryListenerWithPredicate")
@@ -204,9 +207,6 @@ def map_wide_event(
         return listener.encode(None, None, None, None, event_type, member_uuid, affected)
 
     events.publish(topic, origin, encode)
-
-
-_NIL_UUID = uuid.UUID(int=0)
 
 
 # -- handlers -------------------------------------------------------------------------------------------------------
