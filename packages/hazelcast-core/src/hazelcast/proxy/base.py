@@ -38,6 +38,9 @@ class EntryEventType(enum.IntFlag):
     """An entry was loaded by the map's MapLoader."""
 
 
+_TYPE_NAMES = {int(event_type): event_type.name for event_type in EntryEventType}
+
+
 class EntryEvent(Generic[KeyType, ValueType]):
     """One change of a map entry, or of the whole map for ``EVICT_ALL``/``CLEAR_ALL`` (``key`` None).
 
@@ -67,10 +70,7 @@ class EntryEvent(Generic[KeyType, ValueType]):
         self.number_of_affected_entries = number_of_affected_entries
 
     def __repr__(self) -> str:
-        try:
-            type_name = EntryEventType(self.event_type).name
-        except ValueError:
-            type_name = str(self.event_type)
+        type_name = _TYPE_NAMES.get(self.event_type, str(self.event_type))
         return (
             f"EntryEvent(key={self.key!r}, value={self.value!r}, old_value={self.old_value!r}, "
             f"merging_value={self.merging_value!r}, event_type={type_name}, uuid={self.uuid}, "
