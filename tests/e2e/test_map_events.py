@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import Any
 
 import pytest
 
-from hazelcast.embedded import EmbeddedCluster
+from hazelcast.embedded import EmbeddedCluster, ServerClass, hookimpl
 from hazelcast.errors import IllegalArgumentError
 from hazelcast.proxy.base import EntryEvent, EntryEventType
+from hazelcast.serialization.api import IdentifiedDataSerializable
 
 from .conftest import running_client, wait_until
 
@@ -196,3 +198,72 @@ async def test_bad_listener_arguments_are_refused_before_sending(cluster1: Embed
             await m.add_entry_listener(include_value=1, added_func=print)
         with pytest.raises(TypeError):
             await m.remove_entry_listener(None)
+
+
+class ValueAbove(IdentifiedDataSerializable):
+    """A listener predicate the member runs through a server class: ``apply(entry)`` on the changed entry."""
+
+    def __init__(self, threshold: int = 0) -> None:
+        self.threshold = threshold
+
+    def write_data(self, out: Any) -> None:
+        out.write_int(self.threshold)
+
+    def read_data(self, inp: Any) -> None:
+        self.threshold = inp.read_int()
+
+    def get_factory_id(self) -> int:
+        return 77
+
+    def get_class_id(self) -> int:
+        return 1
+
+    def apply(self, entry: Any) -> bool:
+        return entry.value > self.threshold  # a str value cannot be compared: the predicate raises
+
+
+class _PredicatePlugin:
+    @hookimpl
+    def hazelcast_embedded_server_classes(self) -> tuple[ServerClass, ...]:
+        return (ServerClass(77, 1, ValueAbove),)
+
+
+@pytest.mark.parametrize("smart", [True, False], ids=["smart", "unisocket"])
+async def test_predicate_listeners_get_only_matching_entries(smart: bool) -> None:
+    async with (
+        EmbeddedCluster(member_count=3, plugins=[_PredicatePlugin()]) as cluster,
+        running_client(cluster, smart_routing=smart) as client,
+    ):
+        m = await client.get_map("predicated")
+        matching: list[EntryEvent] = []
+        await m.add_entry_listener(
+            include_value=True, predicate=ValueAbove(10), added_func=matching.append, updated_func=matching.append,
+            removed_func=matching.append,
+        )
+        keyed: list[EntryEvent] = []
+        await m.add_entry_listener(key="k1", predicate=ValueAbove(10), added_func=keyed.append)
+        for i in range(20):
+            await m.set(f"k{i}", i * 2)
+        await m.remove("k9")  # the removed value (18) is matched
+        await m.remove("k1")  # 2: not matched
+        await wait_until(lambda: len(matching) == 15, what="the events of matching entries")
+        await asyncio.sleep(0.1)
+        assert sorted(e.value for e in matching if e.event_type == EntryEventType.ADDED) == list(range(12, 40, 2))
+        assert [(e.event_type, e.old_value) for e in matching if e.event_type != EntryEventType.ADDED] == [
+            (EntryEventType.REMOVED, 18)
+        ]
+        assert keyed == []
+
+
+async def test_a_failing_predicate_skips_the_event_not_the_write() -> None:
+    async with (
+        EmbeddedCluster(member_count=1, plugins=[_PredicatePlugin()]) as cluster,
+        running_client(cluster) as client,
+    ):
+        m = await client.get_map("predicate-errors")
+        matching: list[EntryEvent] = []
+        await m.add_entry_listener(predicate=ValueAbove(10), added_func=matching.append)
+        await m.set("text", "not a number")
+        await m.set("number", 11)
+        await wait_until(lambda: len(matching) == 1, what="the event of the entry the predicate could read")
+        assert matching[0].key == "number" and await m.get("text") == "not a number"

@@ -25,6 +25,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import structlog
+
 from hazelcast.embedded.events import EventRegistration
 from hazelcast.protocol import method
 
@@ -63,6 +65,8 @@ CLEAR_ALL = 64
 MERGED = 128
 INVALIDATION = 256
 LOADED = 512
+
+_logger = structlog.get_logger("hazelcast.embedded")
 
 #: The source and partition UUID of invalidations that have none (map-wide clears, changes without a client).
 _NIL_UUID = uuid.UUID(int=0)
@@ -119,6 +123,15 @@ def compile_listener_predicate(cluster: EmbeddedCluster, predicate: bytes) -> Ca
     return lambda key, value: bool(apply(QueryableEntry(context, key, value)))
 
 
+def _matches(listener: _EntryListener, key: bytes, value: bytes | None) -> bool:
+    """A listener predicate that fails skips the event for that listener, never the change that caused it."""
+    try:
+        return listener.matches(key, value)  # type: ignore[misc]
+    except Exception:
+        _logger.warning("map.listener.predicate_failed", exc_info=True)
+        return False
+
+
 # -- publication ----------------------------------------------------------------------------------------------------
 
 
@@ -156,7 +169,7 @@ def entry_changed(
             return None
         if listener.key is not None and listener.key != key:
             return None
-        if listener.matches is not None and not listener.matches(key, value if value is not None else old_value):
+        if listener.matches is not None and not _matches(listener, key, value if value is not None else old_value):
             return None
         if listener.include_value:
             return listener.encode(key, value, old_value, None, event_type, member_uuid, 1)
