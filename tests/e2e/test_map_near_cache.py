@@ -166,3 +166,27 @@ async def test_an_invalidation_overtaking_a_read_keeps_its_old_answer_out_of_the
         assert await read == "old"
         cluster3.clear_faults()
         assert await reader.get("k") == "new"
+
+
+async def test_reconciliation_catches_an_invalidation_that_never_arrived(cluster3: EmbeddedCluster) -> None:
+    async with (
+        running_client(cluster3, near_caches={"lossy": {}}) as reader_client,
+        running_client(cluster3) as writer_client,
+    ):
+        reader = await reader_client.get_map("lossy")
+        reader.reconciliation_interval = 0.1
+        writer = await writer_client.get_map("lossy")
+        await writer.put("k", "old")
+        assert await reader.get("k") == "old"
+        assert await reader.get("k") == "old" and reader.near_cache.hits == 1
+        # The members forget the reader's invalidation listener without telling it: the next write is never
+        # reported, as if the event had been lost with a connection.
+        cluster3.events.remove_topic(("hz:impl:mapService/invalidation", "lossy"))
+        await writer.put("k", "new")
+
+        async def fresh() -> bool:
+            return await reader.get("k") == "new"
+
+        await wait_until(fresh, timeout=5, what="the periodic reconciliation marks the partition stale")
+        await reader.destroy()
+        assert reader._reconciler is None

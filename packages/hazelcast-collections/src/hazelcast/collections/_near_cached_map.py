@@ -16,6 +16,7 @@ import structlog
 from hazelcast.collections.map import Map
 from hazelcast.config import InMemoryFormat
 from hazelcast.errors import HazelcastError
+from hazelcast.lifecycle import LifecycleState
 from hazelcast.collections.near_cache import MISS, NearCache, find_near_cache_config
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message, message_type
@@ -34,6 +35,10 @@ _DECODE_INVALIDATION = _ADD_INVALIDATION_LISTENER.decode_event[0]
 _DECODE_BATCH_INVALIDATION = _ADD_INVALIDATION_LISTENER.decode_event[1]
 _REMOVE_LISTENER = method("Map.removeEntryListener")
 _FETCH_METADATA = method("Map.fetchNearCacheInvalidationMetadata")
+
+#: Seconds between two comparisons of the near cache's partition numbers with the cluster's, which catch
+#: invalidations lost while a connection was down (a Java client's default reconciliation interval).
+RECONCILIATION_INTERVAL_SECONDS = 60.0
 
 #: Map methods whose first argument is the one key they write: the key leaves the near cache before the request.
 _KEY_WRITES = (
@@ -62,6 +67,10 @@ class NearCachedMap(Map[Any, Any]):
         # Listening (and the starting numbers) must be in place before anything is cached: the first read waits.
         self._ready: asyncio.Task[None] | None = None
         self._started = False
+        #: Seconds between reconciliations with the cluster's partition numbers (see the module constant).
+        self.reconciliation_interval = RECONCILIATION_INTERVAL_SECONDS
+        self._reconciler: asyncio.Task[None] | None = None
+        self._lifecycle_registration: str | None = None
         self._register_statistics()
         # A new cluster (restarted members) has none of the data the cache holds, and new partition numbers.
         self._context.connection_manager.cluster_restarted.append(self._cluster_restarted)
@@ -109,6 +118,26 @@ class NearCachedMap(Map[Any, Any]):
             handle,
         )
         await self.fetch_invalidation_metadata()
+        # Owned by this proxy: stopped by destroy() and when the client shuts down.
+        self._reconciler = self._loop.create_task(self._reconcile())
+        self._lifecycle_registration = self._context.lifecycle_service.add_listener(self._lifecycle_changed)
+
+    async def _reconcile(self) -> None:
+        while True:
+            await asyncio.sleep(self.reconciliation_interval)
+            await self.fetch_invalidation_metadata()
+
+    def _lifecycle_changed(self, state: str) -> None:
+        if state == LifecycleState.SHUTTING_DOWN:
+            self._stop_reconciling()
+
+    def _stop_reconciling(self) -> None:
+        if self._reconciler is not None:
+            self._reconciler.cancel()
+            self._reconciler = None
+        if self._lifecycle_registration is not None:
+            self._context.lifecycle_service.remove_listener(self._lifecycle_registration)
+            self._lifecycle_registration = None
 
     async def fetch_invalidation_metadata(self) -> None:
         """Ask the cluster for the partition UUIDs and sequences of this map (done at start; call it to reconcile
@@ -226,6 +255,7 @@ class NearCachedMap(Map[Any, Any]):
 
     async def destroy(self) -> bool:
         """Destroy the map on the cluster; the near cache and its invalidation listener go too."""
+        self._stop_reconciling()
         registration = self._invalidation_registration
         if registration is not None:
             self._invalidation_registration = None
