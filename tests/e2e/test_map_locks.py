@@ -138,3 +138,17 @@ async def test_negative_timeout_waits_and_bad_input_is_refused(cluster1: Embedde
                 await call
         with pytest.raises(TypeError):
             await m.lock("k", lease_time="long")
+
+
+async def test_a_lock_survives_the_loss_of_its_partition_owner(cluster3: EmbeddedCluster) -> None:
+    async with running_client(cluster3) as client:
+        m = await client.get_map("survivor")
+        await m.lock("k")
+        key_data = client._context.serialization_service.to_data("k")
+        owner = cluster3.owner_of(cluster3.partition_id(key_data))
+        await owner.kill()
+        await asyncio.sleep(0.3)
+        assert await m.is_locked("k")
+        assert not await in_task(m.try_lock("k"))
+        await m.unlock("k")
+        assert not await m.is_locked("k")
