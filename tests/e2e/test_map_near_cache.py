@@ -10,6 +10,7 @@ import pytest
 from hazelcast.collections._near_cached_map import NearCachedMap
 from hazelcast.config import EvictionPolicy, InMemoryFormat
 from hazelcast.embedded import EmbeddedCluster
+from hazelcast.protocol import method
 
 from .conftest import running_client, wait_until
 
@@ -190,3 +191,28 @@ async def test_reconciliation_catches_an_invalidation_that_never_arrived(cluster
         await wait_until(fresh, timeout=5, what="the periodic reconciliation marks the partition stale")
         await reader.destroy()
         assert reader._reconciler is None
+
+
+async def test_near_cache_statistics_reach_the_member(cluster1: EmbeddedCluster) -> None:
+    received: list[str] = []
+    route = cluster1.routes[method("Client.statistics").request_type]
+    original = route.handler
+
+    def recording_handler(request):
+        received.append(request.params.client_attributes)
+        return original(request)
+
+    route.handler = recording_handler
+    async with running_client(
+        cluster1, near_caches={"reported": {}}, statistics_enabled=True, statistics_period=0.1
+    ) as client:
+        m = await client.get_map("reported")
+        await m.put("k", 1)
+        await m.get("k")
+        await m.get("k")
+        await wait_until(lambda: any("nc.reported.hits=1" in text for text in received), timeout=5,
+                         what="near cache statistics in the client statistics")
+        await m.destroy()
+        count = len(received)
+        await wait_until(lambda: len(received) > count, timeout=5, what="statistics after destroy")
+        assert "nc.reported." not in received[-1]
