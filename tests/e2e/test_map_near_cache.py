@@ -216,3 +216,23 @@ async def test_near_cache_statistics_reach_the_member(cluster1: EmbeddedCluster)
         count = len(received)
         await wait_until(lambda: len(received) > count, timeout=5, what="statistics after destroy")
         assert "nc.reported." not in received[-1]
+
+
+async def test_without_invalidate_on_change_only_local_writes_and_expiry_refresh_the_cache(
+    cluster1: EmbeddedCluster,
+) -> None:
+    near_caches = {"quiet": {"invalidate_on_change": False, "time_to_live": 0.3}}
+    async with running_client(cluster1, near_caches=near_caches) as client, running_client(cluster1) as writer_client:
+        m = await client.get_map("quiet")
+        writer = await writer_client.get_map("quiet")
+        await writer.put("k", "old")
+        assert await m.get("k") == "old"
+        assert not cluster1.events.has_listeners(("hz:impl:mapService/invalidation", "quiet"))
+        await writer.put("k", "new")
+        await asyncio.sleep(0.05)
+        assert await m.get("k") == "old"  # nobody told this cache
+        await m.put("k", "mine")
+        assert await m.get("k") == "mine"
+        await writer.put("k", "newer")
+        await asyncio.sleep(0.35)
+        assert await m.get("k") == "newer"
