@@ -69,7 +69,7 @@ class MapLocksMixin:
         await self._wait_for_lock(key_data, thread_id, self._call(request, self._partition_of(key_data), None, True,
                                                                  _WAIT_FOREVER))
 
-    async def try_lock(self, key: Any, timeout: float = 0, lease_time: float | None = None) -> bool:
+    async def try_lock(self, key: Any, lease_time: float | None = None, timeout: float = 0) -> bool:
         """Lock ``key`` if it is free within ``timeout`` seconds (0: only if free now; negative: wait as long as it
         takes); True if locked. ``lease_time`` as for :meth:`lock`."""
         check_not_none(key, "key")
