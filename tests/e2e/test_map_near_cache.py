@@ -236,3 +236,32 @@ async def test_without_invalidate_on_change_only_local_writes_and_expiry_refresh
         await writer.put("k", "newer")
         await asyncio.sleep(0.35)
         assert await m.get("k") == "newer"
+
+
+async def test_after_a_cluster_restart_the_cache_holds_nothing_of_the_old_cluster(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, near_caches={"restarted": {}}) as client:
+        m = await client.get_map("restarted")
+        await m.put("k", "before")
+        assert await m.get("k") == "before" and await m.get("k") == "before"
+        member = cluster1.members[0]
+        await member.kill()
+        await member.restart()
+        await wait_until(lambda: len(client._connections.connections) == 1, what="reconnected to the new cluster")
+
+        async def gone() -> bool:
+            return await m.get("k") is None
+
+        await wait_until(gone, what="the old cluster's value is no longer served")
+        await m.put("k", "after")
+        await wait_until(lambda: cluster1.events.has_listeners(("hz:impl:mapService/invalidation", "restarted")),
+                         what="the invalidation listener registered again")
+        writer_value = "from another client"
+        async with running_client(cluster1) as writer_client:
+            writer = await writer_client.get_map("restarted")
+            assert await m.get("k") == "after"
+            await writer.put("k", writer_value)
+
+            async def fresh() -> bool:
+                return await m.get("k") == writer_value
+
+            await wait_until(fresh, what="invalidations flow again after the restart")
