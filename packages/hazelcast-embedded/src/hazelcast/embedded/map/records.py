@@ -78,7 +78,7 @@ class RecordStore:
     """The entries of one map in one partition: a :class:`~hazelcast.embedded.spec.PartitionState`."""
 
     __slots__ = ("name", "config", "backup_count", "stats_enabled", "default_ttl", "default_max_idle", "records",
-                 "may_expire", "partition_uuid", "invalidation_sequence", "max_size")
+                 "may_expire", "partition_uuid", "invalidation_sequence", "size_bounded")
 
     def __init__(self, name: str, config: MapConfig) -> None:
         self.name = name
@@ -95,7 +95,7 @@ class RecordStore:
         self.partition_uuid = uuid.uuid4()
         self.invalidation_sequence = 0
         #: Whether puts must check the configured size bound (see ``map/eviction.py``).
-        self.max_size = config.eviction.eviction_policy != "NONE"
+        self.size_bounded = config.eviction.eviction_policy != "NONE"
 
     # -- PartitionState -------------------------------------------------------------------------------------------
 

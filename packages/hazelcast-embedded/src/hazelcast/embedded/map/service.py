@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.core import SimpleEntryView
+from hazelcast.embedded.locks import lock_state_key
 from hazelcast.embedded.map import events
 from hazelcast.embedded.map.events import EVENT_HANDLERS, entry_changed
-from hazelcast.embedded.map.locks import LOCK_HANDLERS, is_locked, write_blocked
-from hazelcast.embedded.locks import lock_state_key
 from hazelcast.embedded.map.eviction import evict_to_size
+from hazelcast.embedded.map.locks import LOCK_HANDLERS, is_locked, write_blocked
 from hazelcast.embedded.map.records import NEVER, Record, RecordStore
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask, StateKey
@@ -144,7 +144,7 @@ def _put(request: MemberRequest, ttl: int, max_idle: int, only_if_absent: bool =
     record = store.put(params.key, params.value, now, store.ttl_for(ttl), store.max_idle_for(max_idle))
     _backup_record(request, store, state_key, params.key, record)
     _changed(request, store, events.ADDED if old_value is None else events.UPDATED, params.value, old_value)
-    if current is None and store.max_size:
+    if current is None and store.size_bounded:
         evict_to_size(request, store, state_key)
     return old_value
 
