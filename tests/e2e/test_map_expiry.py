@@ -116,6 +116,8 @@ async def test_member_eviction_policies_bound_the_map(policy: str, max_size_poli
         assert await m.size() <= bound * 3
         await wait_until(lambda: len(evicted) == 40 - bound * 3, what="one EVICTED event per eviction")
         assert all(e.event_type == EntryEventType.EVICTED and e.old_value == e.key for e in evicted)
+        await m.put_all({i: i for i in range(100, 140)})  # bulk writes are bounded too
+        assert await m.size() <= bound * 3
         unbounded = await client.get_map("unbounded")
         await unbounded.put_all({i: i for i in range(40)})
         assert await unbounded.size() == 40

@@ -59,8 +59,11 @@ def _partition_limit(request: MemberRequest, config: EvictionConfig) -> int:
     return max(1, config.size * len(cluster.live_members) // cluster.partition_count)
 
 
-def evict_to_size(request: MemberRequest, store: RecordStore, state_key: StateKey) -> None:
-    """Evict entries of ``store`` (the request's partition) until it is within its configured bound."""
+def evict_to_size(
+    request: MemberRequest, store: RecordStore, state_key: StateKey, partition_id: int, spared: bytes | None
+) -> None:
+    """Evict entries of ``store`` (in ``partition_id``) until it is within its configured bound, sparing the key
+    just written."""
     from hazelcast.embedded.locks import lock_state_key
     from hazelcast.embedded.map import events
 
@@ -70,9 +73,7 @@ def evict_to_size(request: MemberRequest, store: RecordStore, state_key: StateKe
     if len(records) <= limit:
         return
     cluster = request.cluster
-    partition_id = request.partition_id
-    locks = request.member.partitions[partition_id].get(lock_state_key(state_key[0], store.name))
-    spared = request.params.key
+    locks = cluster.owner_of(partition_id).partitions[partition_id].get(lock_state_key(state_key[0], store.name))
     policy = config.eviction_policy
     while len(records) > limit:
         candidates = [
@@ -89,7 +90,9 @@ def evict_to_size(request: MemberRequest, store: RecordStore, state_key: StateKe
             victim = random.choice(candidates)
         record = records.pop(victim)
         if store.backup_count:
-            request.backup(store, state_key, lambda backup, victim=victim: backup.records.pop(victim, None))
+            request.backup(
+                store, state_key, lambda backup, victim=victim: backup.records.pop(victim, None), partition_id
+            )
         events.entry_changed(cluster, partition_id, store, events.EVICTED, victim, None, record.value)
 
 

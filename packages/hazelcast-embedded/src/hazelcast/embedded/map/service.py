@@ -145,7 +145,7 @@ def _put(request: MemberRequest, ttl: int, max_idle: int, only_if_absent: bool =
     _backup_record(request, store, state_key, params.key, record)
     _changed(request, store, events.ADDED if old_value is None else events.UPDATED, params.value, old_value)
     if current is None and store.size_bounded:
-        evict_to_size(request, store, state_key)
+        evict_to_size(request, store, state_key, request.partition_id, params.key)
     return old_value
 
 
@@ -309,6 +309,8 @@ def map_put_all(request: MemberRequest) -> None:
                     backup.set_record(key, record.copy())
 
             request.backup(store, state_key, apply, partition_id=partition_id)
+        if store.size_bounded:
+            evict_to_size(request, store, state_key, partition_id, None)
 
 
 # -- reads ----------------------------------------------------------------------------------------------------------
