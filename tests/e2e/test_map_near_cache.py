@@ -265,3 +265,15 @@ async def test_after_a_cluster_restart_the_cache_holds_nothing_of_the_old_cluste
                 return await m.get("k") == writer_value
 
             await wait_until(fresh, what="invalidations flow again after the restart")
+
+
+async def test_a_refused_invalidation_listener_fails_the_read_and_is_tried_again(cluster1: EmbeddedCluster) -> None:
+    async with running_client(cluster1, near_caches={"refused": {}}) as client:
+        m = await client.get_map("refused")
+        cluster1.fail_requests("Map.addNearCacheInvalidationListener", 1, "refused for the test")
+        with pytest.raises(Exception, match="refused for the test"):
+            await m.get("k")
+        cluster1.clear_faults()
+        await m.put("k", 1)
+        assert await m.get("k") == 1 and await m.get("k") == 1
+        assert m.near_cache.hits == 1

@@ -92,7 +92,12 @@ class NearCachedMap(Map[Any, Any]):
         ready = self._ready
         if ready is None:
             ready = self._ready = self._loop.create_task(self._listen())
-        await asyncio.shield(ready)
+        try:
+            await asyncio.shield(ready)
+        except BaseException:
+            if ready.done() and self._ready is ready:
+                self._ready = None  # failed (the member refused...): the next read tries again
+            raise
         self._started = True
 
     async def _listen(self) -> None:
