@@ -152,3 +152,31 @@ async def test_a_lock_survives_the_loss_of_its_partition_owner(cluster3: Embedde
         assert not await in_task(m.try_lock("k"))
         await m.unlock("k")
         assert not await m.is_locked("k")
+
+
+async def test_waiting_writers_and_lockers_follow_their_partition_to_a_new_member() -> None:
+    async with EmbeddedCluster(member_count=2) as cluster, running_client(cluster) as client:
+        m = await client.get_map("moving")
+        keys = [f"k{i}" for i in range(30)]
+        for key in keys:
+            await m.lock(key)
+        lockers = [asyncio.ensure_future(m.lock(key)) for key in keys]
+        writers = [asyncio.ensure_future(m.put(key, "written")) for key in keys]
+        await asyncio.sleep(0.2)
+        owners_before = {key: cluster.owner_of(cluster.partition_id(client._context.serialization_service.to_data(key)))
+                         for key in keys}
+        await cluster.add_member()
+        await asyncio.sleep(0.3)
+        moved = [key for key in keys if cluster.owner_of(
+            cluster.partition_id(client._context.serialization_service.to_data(key))) is not owners_before[key]]
+        assert moved, "no key's partition moved to the new member"
+        assert not any(task.done() for task in lockers + writers)
+        for key in keys:
+            await m.unlock(key)
+        # Each parked lock request is granted once its key is free, wherever the key's partition is now.
+        await asyncio.wait_for(asyncio.gather(*lockers), 10)
+        for key in keys:
+            assert await m.is_locked(key)
+            await asyncio.ensure_future(m.force_unlock(key))
+        await asyncio.wait_for(asyncio.gather(*writers), 10)
+        assert await m.get_all(keys) == {key: "written" for key in keys}

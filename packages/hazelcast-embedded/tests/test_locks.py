@@ -25,6 +25,8 @@ class FakeRequest:
         self.done = False
         self.connection = SimpleNamespace(closed=False)
         self.member = SimpleNamespace(run=self._run)
+        self.partition_id = 0
+        self.cluster = SimpleNamespace(owner_of=lambda partition_id: self.member)
         self._on_run = on_run
 
     def _run(self, request: FakeRequest) -> None:
@@ -55,12 +57,12 @@ def test_ownership_and_reentrancy() -> None:
     assert store.acquire(b"k", B, -1) and store.force_release(b"k") and not store.force_release(b"k")
 
 
-def test_copies_carry_the_locks_not_the_waiters() -> None:
+def test_copies_carry_the_locks_and_share_the_waiters() -> None:
     store = LockStore(1)
     store.acquire(b"k", A, -1)
     store.park(b"k", FakeRequest(), B)  # type: ignore[arg-type]
     copy = store.copy()
-    assert copy.is_locked(b"k") and copy.waiting(b"k") == 0
+    assert copy.is_locked(b"k") and copy.waiting(b"k") == 1  # parked requests follow the partition
     backup = store.new_backup()
     backup.set_lock(b"k", store.locks[b"k"].copy())
     assert backup.locks[b"k"].owner == A

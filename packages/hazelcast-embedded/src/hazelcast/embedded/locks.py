@@ -20,8 +20,8 @@ connection closes, :func:`release_client_locks` releases every lock it held and 
 member does when a client leaves.
 
 Lock states are copied to backup replicas by the service (``request.backup(store, key, lambda b: b.set_lock(...))``)
-so that a lock survives the loss of its partition's owner; parked requests and lease timers live on the owner only
-(a promoted backup checks leases lazily).
+so that a lock survives the loss of its partition's owner. Parked requests follow the partition when it moves to
+another member; those parked on a lost owner fail with it and the client retries them on the new owner.
 """
 
 from __future__ import annotations
@@ -115,16 +115,18 @@ class LockStore:
 
     __slots__ = ("backup_count", "locks", "_waiters", "_lease_timers")
 
-    def __init__(self, backup_count: int) -> None:
+    def __init__(self, backup_count: int, waiters: dict[bytes, list[_Waiter]] | None = None) -> None:
         self.backup_count = backup_count
         self.locks: dict[bytes, LockState] = {}
-        self._waiters: dict[bytes, list[_Waiter]] = {}
+        # Shared with the copies made when the partition moves: a request parked on the old owner's store is woken
+        # by a release on the new owner's, and then runs on the new owner.
+        self._waiters: dict[bytes, list[_Waiter]] = {} if waiters is None else waiters
         self._lease_timers: dict[bytes, asyncio.TimerHandle] = {}
 
     # -- PartitionState ---------------------------------------------------------------------------------------------
 
     def copy(self) -> LockStore:
-        clone = LockStore(self.backup_count)
+        clone = LockStore(self.backup_count, self._waiters)
         clone.locks = {key: state.copy() for key, state in self.locks.items()}
         return clone
 
@@ -246,6 +248,13 @@ class LockStore:
         reaches ``deadline`` (then ``on_timeout()`` answers it)."""
         waiter = _Waiter(request, owner, on_timeout)
         self._waiters.setdefault(key, []).append(waiter)
+        state = self.locks.get(key)
+        if state is not None and state.lease_end is not None and key not in self._lease_timers:
+            # A lock this store did not take (copied from a lost owner) still ends with its lease.
+            delay = max(0.0, (state.lease_end - _now_ms()) / 1000)
+            self._lease_timers[key] = asyncio.get_running_loop().call_later(
+                delay, self._lease_ended, key, state.owner
+            )
         if deadline is not None:
             waiter.timer = asyncio.get_running_loop().call_at(deadline, self._timed_out, key, waiter)
 
@@ -277,7 +286,10 @@ class LockStore:
             request = waiter.request
             if request.done or request.connection.closed:
                 continue
-            request.member.run(request)
+            # The partition may have moved while the request waited: it runs where the partition is now.
+            owner = request.cluster.owner_of(request.partition_id)
+            request.member = owner
+            owner.run(request)
 
     def _timed_out(self, key: bytes, waiter: _Waiter) -> None:
         waiters = self._waiters.get(key)
