@@ -3,6 +3,11 @@ makes writes of other owners wait for a locked key.
 
 The locks themselves are the generic :class:`~hazelcast.embedded.locks.LockStore` of the map's namespace in the key's
 partition; the owner of a request is ``(client uuid, threadId)``.
+
+Writes that carry a thread id wait while another owner holds the key's lock: put, set, putIfAbsent, putTransient
+(with or without max idle), replace, replaceIfSame, remove, delete, removeIfSame; tryPut and tryRemove wait at most
+their timeout. ``evict`` skips a locked key, ``clear`` and ``evictAll`` keep locked entries. Reads never wait;
+``setTtl`` and ``putAll`` (no thread id in their messages) do not wait either.
 """
 
 from __future__ import annotations
