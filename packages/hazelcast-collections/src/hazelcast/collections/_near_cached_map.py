@@ -63,6 +63,7 @@ class NearCachedMap(Map[Any, Any]):
     def __init__(self, service_name: str, name: str, context: ProxyContext, config: Any) -> None:
         super().__init__(service_name, name, context)
         self._near_cache = NearCache(name, config, self._to_object, self._partition_of)
+        self._cached = self._near_cache.get
         self._invalidation_registration: str | None = None
         # Listening (and the starting numbers) must be in place before anything is cached: the first read waits.
         self._ready: asyncio.Task[None] | None = None
@@ -176,9 +177,9 @@ class NearCachedMap(Map[Any, Any]):
 
     async def get(self, key: Any) -> Any:
         """The value of ``key`` from the near cache, else from the cluster (then cached)."""
-        check_not_none(key, "key")
-        key_data = self._to_data(key)
-        value = self._near_cache.get(key_data)
+        if key is None:  # check_not_none, inlined: this is the near cache's hot path
+            raise ValueError("key must not be None")
+        value = self._cached(key_data := self._to_data(key))
         if value is not MISS:
             return value
         if not self._started:

@@ -41,6 +41,7 @@ class _Miss:
 #: What :meth:`NearCache.get` returns for a key it does not hold.
 MISS: Any = _Miss()
 _NEVER = float("inf")
+_monotonic = time.monotonic
 
 
 class _PartitionMetadata:
@@ -125,7 +126,7 @@ class NearCache:
         if entry is None or entry.reservation:
             self.misses += 1
             return MISS
-        now = time.monotonic()
+        now = _monotonic()
         metadata = entry.metadata
         if entry.uuid is not metadata.uuid or entry.sequence < metadata.stale_sequence:
             del self._entries[key_data]
