@@ -13,10 +13,12 @@ Every change of a map entry goes through :func:`entry_changed` (one entry) or :f
   receive to detect missed invalidations.
 
 Predicate listeners: the predicate arrives as ``Data``; :func:`compile_listener_predicate` turns it, once at
-registration, into ``matches(key_data, value_data) -> bool``. Today it deserializes the predicate with the member's
-server classes and calls its ``apply(entry)`` with a :class:`~hazelcast.embedded.query.QueryableEntry`; a predicate
-the member cannot read is refused at registration with an ``IllegalArgumentException``. The query engine plugs in by
-replacing that one function.
+registration, into ``matches(key_data, value_data) -> bool`` with the query engine
+(:func:`~hazelcast.embedded.query.compile_predicate`): one of the engine's predicates (``hazelcast.predicate``), or a
+user's predicate class registered as a server class, whose ``apply(entry)`` the member calls with a
+:class:`~hazelcast.embedded.query.QueryableEntry`. An object that is no predicate is refused at registration with an
+``IllegalArgumentException``; a class the member does not know, with a serialization error. A removal or an expiry
+is matched against the old value.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hazelcast.embedded.events import EventRegistration
+from hazelcast.embedded.query import compile_predicate, extraction_context
 from hazelcast.protocol import method
 
 if TYPE_CHECKING:
@@ -109,18 +112,10 @@ class _EntryListener:
 
 
 def compile_listener_predicate(cluster: EmbeddedCluster, predicate: bytes) -> Callable[[bytes, bytes | None], bool]:
-    """``matches(key_data, value_data)`` for a listener's predicate; ValueError for a predicate the member lacks."""
-    from hazelcast.embedded.query import QueryableEntry, extraction_context
-
-    try:
-        instance = cluster.to_object(predicate)
-    except Exception as error:
-        raise ValueError(f"the member cannot evaluate this listener predicate: {error}") from error
-    apply = getattr(instance, "apply", None)
-    if not callable(apply):
-        raise ValueError(f"the member cannot evaluate a listener predicate of type {type(instance).__name__}")
+    """``matches(key_data, value_data)`` for a listener's predicate (see the module docstring for the errors)."""
+    matches = compile_predicate(cluster, predicate).matches
     context = extraction_context(cluster)
-    return lambda key, value: bool(apply(QueryableEntry(context, key, value)))
+    return lambda key, value: bool(matches(context.entry(key, value)))
 
 
 def _matches(listener: _EntryListener, key: bytes, value: bytes | None) -> bool:

@@ -22,7 +22,7 @@ from hazelcast.embedded.map.records import RecordStore
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.errors import IllegalMonitorStateError
 
-__all__ = ["LOCK_HANDLERS", "is_locked", "write_blocked"]
+__all__ = ["LOCK_HANDLERS", "is_locked", "must_wait", "write_blocked"]
 
 MAP_SERVICE_NAME = "hz:impl:mapService"
 
@@ -69,6 +69,12 @@ def write_blocked(request: MemberRequest, timeout_ms: int = -1, on_timeout: Call
 
     locks.park(key, request, attempt, remaining_timeout(request, timeout_ms), on_timeout, owner)
     return True
+
+
+def must_wait(request: MemberRequest) -> bool:
+    """Whether the request's key is locked by another owner (a write would wait); nothing is parked."""
+    store = _store(request, False)
+    return store is not None and bool(store.locks.locks) and not store.locks.can_acquire(request.params.key, _owner(request))
 
 
 def is_locked(request: MemberRequest, key: bytes) -> bool:
