@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from collections.abc import Mapping
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -90,11 +91,15 @@ def evict_to_size(
         record = store.remove(victim)
         assert record is not None
         if store.backup_count:
-            request.backup(store, state_key, lambda backup, victim=victim: backup.remove(victim), partition_id)
+
+            def remove_from(backup: RecordStore, victim: bytes = victim) -> None:
+                backup.remove(victim)
+
+            request.backup(store, state_key, remove_from, partition_id)
         events.entry_changed(cluster, partition_id, store, events.EVICTED, victim, None, record.value)
 
 
-def _sample(records: dict[bytes, object], policy: str) -> list[bytes]:
+def _sample(records: Mapping[bytes, object], policy: str) -> list[bytes]:
     if len(records) <= SAMPLE_SIZE + 1:
         return list(records)
     if policy == "RANDOM":

@@ -15,7 +15,7 @@ thread id in their messages) do not wait either.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from hazelcast.embedded.locks import LockOwner, lock_owner, remaining_timeout
 from hazelcast.embedded.map.records import RecordStore
@@ -30,7 +30,7 @@ MAP_SERVICE_NAME = "hz:impl:mapService"
 def _store(request: MemberRequest, create: bool) -> RecordStore | None:
     """The partition owner's store of the request's map (created when missing if ``create``)."""
     states = request.member.partitions[request.partition_id]
-    store: RecordStore | None = states.get((MAP_SERVICE_NAME, request.params.name))
+    store = cast("RecordStore | None", states.get((MAP_SERVICE_NAME, request.params.name)))
     if store is None and create:
         from hazelcast.embedded.map.service import partition_store  # the service imports this module
 

@@ -284,9 +284,11 @@ def map_remove_all(request: MemberRequest) -> None:
             entry_changed(cluster, partition_id, store, REMOVED, key, None, records[key].value, source)
         store.remove_keys(keys)
         if store.backup_count:
-            cluster.apply_to_backups(
-                partition_id, store, state_key, lambda backup, keys=keys: backup.remove_keys(keys)
-            )
+
+            def remove_from(backup: RecordStore, keys: list[bytes] = keys) -> None:
+                backup.remove_keys(keys)
+
+            cluster.apply_to_backups(partition_id, store, state_key, remove_from)
 
 
 QUERY_HANDLERS = {

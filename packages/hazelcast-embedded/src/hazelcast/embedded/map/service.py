@@ -161,11 +161,11 @@ def _put(request: MemberRequest, ttl: int, max_idle: int, only_if_absent: bool =
     return old_value
 
 
-def map_put(request: MemberRequest) -> bytes | None:
+def map_put(request: MemberRequest) -> Any:
     return _put(request, request.params.ttl, -1)
 
 
-def map_put_with_max_idle(request: MemberRequest) -> bytes | None:
+def map_put_with_max_idle(request: MemberRequest) -> Any:
     return _put(request, request.params.ttl, request.params.max_idle)
 
 
@@ -185,11 +185,11 @@ def map_try_put(request: MemberRequest) -> Any:
     return True
 
 
-def map_put_if_absent(request: MemberRequest) -> bytes | None:
+def map_put_if_absent(request: MemberRequest) -> Any:
     return _put(request, request.params.ttl, -1, only_if_absent=True)
 
 
-def map_put_if_absent_with_max_idle(request: MemberRequest) -> bytes | None:
+def map_put_if_absent_with_max_idle(request: MemberRequest) -> Any:
     return _put(request, request.params.ttl, request.params.max_idle, only_if_absent=True)
 
 
@@ -362,7 +362,7 @@ def map_get_all(request: MemberRequest) -> list[tuple[bytes, bytes]]:
     return found
 
 
-def map_get_entry_view(request: MemberRequest) -> tuple[SimpleEntryView | None, int]:
+def map_get_entry_view(request: MemberRequest) -> tuple[SimpleEntryView[bytes, bytes] | None, int]:
     params = request.params
     store, state_key = _owned_store(request, params.name, False)
     if store is None:
@@ -462,9 +462,11 @@ def _remove_all(request: MemberRequest, event_type: int) -> None:
             continue
         store.remove_keys(removed)
         if store.backup_count:
-            cluster.apply_to_backups(
-                partition_id, store, state_key, lambda backup, removed=removed: backup.remove_keys(removed)
-            )
+
+            def remove_from(backup: RecordStore, removed: list[bytes] = removed) -> None:
+                backup.remove_keys(removed)
+
+            cluster.apply_to_backups(partition_id, store, state_key, remove_from)
     events.map_wide_event(cluster, request.connection.member, name, event_type, affected, stores)
 
 

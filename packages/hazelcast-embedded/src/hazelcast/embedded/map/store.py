@@ -194,7 +194,7 @@ def _instantiate(cluster: EmbeddedCluster, config: MapStoreConfig) -> Any:
         raise InvalidConfigurationError(
             f"map-store: no server class with factory id {config.factory_id} and class id {config.class_id}"
         )
-    return factory()  # type: ignore[operator]
+    return factory()
 
 
 # Per cluster (by id, dropped when the cluster is collected): map name -> its store, None when it has none. A plain
