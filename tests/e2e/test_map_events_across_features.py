@@ -164,3 +164,42 @@ async def test_map_store_loads_publish_loaded_events() -> None:
             ("c", EntryEventType.ADDED, 4, None),
             ("lazy", EntryEventType.LOADED, 3, None),
         ]
+
+
+async def test_a_near_cached_maps_own_processors_and_removals_drop_what_it_cached() -> None:
+    """Without member invalidations (``invalidate_on_change`` off) only the proxy's own writes refresh its cache:
+    entry processors, ``remove_all`` and ``load_all`` must drop what they may change."""
+    DictStore.data = {}
+    DictStore.calls = []
+    quiet = {"invalidate_on_change": False}
+    async with (
+        EmbeddedCluster(member_count=1, config=STORE_CONFIG, plugins=[_ServerClasses()]) as cluster,
+        running_client(
+            cluster, data_serializable_factories=_FACTORIES, near_caches={"quiet": quiet, "through-quiet": quiet}
+        ) as client,
+    ):
+        m = await client.get_map("quiet")
+        await m.put_all({f"c{i}": i for i in range(6)})
+
+        async def cache_everything() -> None:
+            for i in range(6):
+                await m.get(f"c{i}")
+            assert len(m.near_cache) == 6
+
+        await cache_everything()
+        await m.execute_on_key("c0", Adder(10))
+        assert await m.get("c0") == 10
+        await m.execute_on_keys(["c1", "c2"], Adder(10))
+        assert [await m.get(key) for key in ("c1", "c2", "c3")] == [11, 12, 3]
+        await m.execute_on_entries(Adder(100))
+        assert await m.get("c3") == 103
+        await cache_everything()
+        await m.remove_all(p.greater("this", 104))
+        assert await m.get("c5") is None and await m.get("c4") == 104
+
+        stored = await client.get_map("through-quiet")
+        await stored.put("k", "old")
+        assert await stored.get("k") == "old"
+        DictStore.data["k"] = "from the store"
+        await stored.load_all(["k"])
+        assert await stored.get("k") == "from the store"
