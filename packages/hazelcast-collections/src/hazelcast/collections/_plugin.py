@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from hazelcast.collections._near_cached_map import create_map_proxy
 from hazelcast.collections.executor import Executor
 from hazelcast.collections.flake_id_generator import FlakeIdGenerator
 from hazelcast.collections.list import List
@@ -32,7 +33,7 @@ RINGBUFFER_SERVICE = "hz:impl:ringbufferService"
 @hookimpl
 def hazelcast_proxy_types() -> list[ProxyType]:
     return [
-        ProxyType(MAP_SERVICE, Map, accessor="get_map"),
+        ProxyType(MAP_SERVICE, Map, accessor="get_map", factory=create_map_proxy),
         ProxyType(MULTI_MAP_SERVICE, MultiMap, accessor="get_multi_map"),
         ProxyType(REPLICATED_MAP_SERVICE, ReplicatedMap, accessor="get_replicated_map"),
         ProxyType(LIST_SERVICE, List, accessor="get_list"),
