@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, ItemEvents, mutate
+from hazelcast.embedded.collection.handlers import CollectionHandlers
+from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, mutate
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec
 from hazelcast.errors import IllegalStateError, IndexOutOfBoundsError
-from hazelcast.protocol import method
 
 __all__ = ["LIST_SERVICE", "LIST_SERVICE_NAME"]
 
 #: The distributed-object service name of lists.
 LIST_SERVICE_NAME = "hz:impl:listService"
-_EVENTS = ItemEvents(method("List.addListener"))
-
-
-def _key(name: str) -> tuple[str, str]:
-    return (LIST_SERVICE_NAME, name)
-
-
-def _state(request: MemberRequest, name: str) -> CollectionState:
-    config = request.cluster.structure_configs.lookup("list", name)
-    return request.state(_key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=False))
-
-
-def _items(request: MemberRequest, name: str) -> list[bytes]:
-    found = request.find_state(_key(name))
-    return found.items if found is not None else []
+_LISTS = CollectionHandlers("List", LIST_SERVICE_NAME, "list", unique=False)
+_EVENTS = _LISTS.events
+_key = _LISTS.key
+_state = _LISTS.state
+_items = _LISTS.items
 
 
 def _check_index(index: int, size: int) -> None:
@@ -42,27 +30,6 @@ def _check_insert_index(index: int, size: int) -> None:
 
 
 # -- reads ------------------------------------------------------------------------------------------------------------
-
-
-def list_size(request: MemberRequest) -> int:
-    return len(_items(request, request.params))
-
-
-def list_is_empty(request: MemberRequest) -> bool:
-    return not _items(request, request.params)
-
-
-def list_contains(request: MemberRequest) -> bool:
-    return request.params.value in _items(request, request.params.name)
-
-
-def list_contains_all(request: MemberRequest) -> bool:
-    present = set(_items(request, request.params.name))
-    return all(value in present for value in request.params.values)
-
-
-def list_get_all(request: MemberRequest) -> list[bytes]:
-    return list(_items(request, request.params))
 
 
 def list_get(request: MemberRequest) -> bytes:
@@ -214,36 +181,10 @@ def list_compare_and_retain_all(request: MemberRequest) -> bool:
     return _filter(request, request.params.name, request.params.values, retain=True)
 
 
-def list_clear(request: MemberRequest) -> None:
-    name = request.params
-    state = request.find_state(_key(name))
-    if state is None or not state.items:
-        return
-    removed = list(state.items)
-    mutate(request, state, _key(name), lambda target: target.items.clear() or True)
-    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
-
-
-def list_add_listener(request: MemberRequest) -> Any:
-    return ItemEvents.add_listener(request, _key(request.params.name))
-
-
-def list_remove_listener(request: MemberRequest) -> bool:
-    return ItemEvents.remove_listener(request, _key(request.params.name))
-
-
-def _destroy(cluster: Any, service_name: str, name: str) -> None:
-    cluster.events.remove_topic((service_name, name))
-
-
 LIST_SERVICE = MemberServiceSpec(
     name="List",
     handlers={
-        "List.size": list_size,
-        "List.isEmpty": list_is_empty,
-        "List.contains": list_contains,
-        "List.containsAll": list_contains_all,
-        "List.getAll": list_get_all,
+        **_LISTS.shared_handlers(),
         "List.get": list_get,
         "List.indexOf": list_index_of,
         "List.lastIndexOf": list_last_index_of,
@@ -259,10 +200,7 @@ LIST_SERVICE = MemberServiceSpec(
         "List.removeWithIndex": list_remove_with_index,
         "List.compareAndRemoveAll": list_compare_and_remove_all,
         "List.compareAndRetainAll": list_compare_and_retain_all,
-        "List.clear": list_clear,
-        "List.addListener": list_add_listener,
-        "List.removeListener": list_remove_listener,
     },
     object_service_names=(LIST_SERVICE_NAME,),
-    destroy_object=_destroy,
+    destroy_object=CollectionHandlers.destroy,
 )
