@@ -42,9 +42,10 @@ class CollectionHandlers:
         """The collection's state, created (from its configuration) on first use."""
         config = request.cluster.structure_configs.lookup(self._config_section, name)
         unique = self._unique
-        return request.state(
+        state: CollectionState = request.state(
             self.key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=unique)
         )
+        return state
 
     def items(self, request: MemberRequest, name: str) -> Any:
         """The collection's items (a list, or a dict for a set); a new empty one if it was never written."""
