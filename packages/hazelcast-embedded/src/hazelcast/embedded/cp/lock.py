@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from hazelcast.embedded.cp.state import LOCK_SERVICE, CPState, cp_state
-from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
+from hazelcast.embedded.waiters import Waiter, WaitQueue
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalMonitorStateError, SessionExpiredError
 
 __all__ = ["INVALID_FENCE", "LOCK_HANDLERS", "LockState"]

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from hazelcast.embedded.cp.sessions import NO_SESSION_ID
 from hazelcast.embedded.cp.state import SEMAPHORE_SERVICE, CPState, cp_state, split_proxy_name
-from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
+from hazelcast.embedded.waiters import Waiter, WaitQueue
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError, SessionExpiredError
 
 __all__ = ["SEMAPHORE_HANDLERS", "SemaphoreState"]

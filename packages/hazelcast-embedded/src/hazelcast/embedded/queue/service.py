@@ -171,14 +171,14 @@ def queue_offer(request: MemberRequest) -> Any:
         return PENDING
     if params.timeout_millis <= 0:
         return False
-    return putters.park(request, lambda parked: _try_offer(parked, True), params.timeout_millis, False)
+    return putters.park(request, params.timeout_millis, False, attempt=lambda parked: _try_offer(parked, True))
 
 
 def queue_put(request: MemberRequest) -> Any:
     putters = _putters(request, request.params.name)
     if not putters.has_waiters and _try_offer(request, None):
         return PENDING
-    return putters.park(request, lambda parked: _try_offer(parked, None), -1, None)
+    return putters.park(request, -1, None, attempt=lambda parked: _try_offer(parked, None))
 
 
 def queue_add_all(request: MemberRequest) -> Any:
@@ -215,14 +215,14 @@ def queue_poll(request: MemberRequest) -> Any:
         return PENDING
     if params.timeout_millis <= 0:
         return None
-    return takers.park(request, _try_poll, params.timeout_millis, None)
+    return takers.park(request, params.timeout_millis, None, attempt=_try_poll)
 
 
 def queue_take(request: MemberRequest) -> Any:
     takers = _takers(request, request.params)
     if not takers.has_waiters and _try_poll(request):
         return PENDING
-    return takers.park(request, _try_poll, -1, None)
+    return takers.park(request, -1, None, attempt=_try_poll)
 
 
 def _drain(request: MemberRequest, name: str, max_size: int) -> list[bytes]:
