@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from types import FunctionType
 from typing import Any, Generic, TypeVar
 
-from hazelcast.protocol import MethodCodec
+from hazelcast.protocol import MethodCodec, method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none
 from hazelcast.proxy.base import ItemEvent, ItemEventType
@@ -42,12 +42,27 @@ def with_docstring(function: FunctionT, docstring: str) -> FunctionT:
     return copy  # type: ignore[return-value]
 
 
+#: The class attributes of :class:`NamePartitionedCollection` and the messages they are the codecs of.
+_SHARED_MESSAGES = (
+    ("_ADD_ALL", "addAll"),
+    ("_CLEAR", "clear"),
+    ("_CONTAINS", "contains"),
+    ("_CONTAINS_ALL", "containsAll"),
+    ("_IS_EMPTY", "isEmpty"),
+    ("_REMOVE", "remove"),
+    ("_COMPARE_AND_REMOVE_ALL", "compareAndRemoveAll"),
+    ("_COMPARE_AND_RETAIN_ALL", "compareAndRetainAll"),
+    ("_SIZE", "size"),
+    ("_ADD_LISTENER", "addListener"),
+    ("_REMOVE_LISTENER", "removeListener"),
+)
+
+
 class NamePartitionedCollection(Proxy, Generic[ItemType]):
     """Base of List, Set and Queue: requests go to the owner of the partition of the collection's name."""
 
-    #: The subclass's codecs of the messages every collection has: ``<Service>.addAll``, ``<Service>.size``... (a
-    #: queue has no ``_ADD``: its :meth:`add` offers).
-    _ADD: MethodCodec
+    #: The codecs of the messages every collection has, named after its protocol service (``List.addAll``,
+    #: ``Set.size``...): a subclass names that service as ``protocol_service=`` in its class statement.
     _ADD_ALL: MethodCodec
     _CLEAR: MethodCodec
     _CONTAINS: MethodCodec
@@ -59,6 +74,14 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
     _SIZE: MethodCodec
     _ADD_LISTENER: MethodCodec
     _REMOVE_LISTENER: MethodCodec
+    #: ``<Service>.add``, which a subclass whose :meth:`add` sends it sets itself (a queue's offers instead).
+    _ADD: MethodCodec
+
+    def __init_subclass__(cls, protocol_service: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if protocol_service:
+            for attribute, message in _SHARED_MESSAGES:
+                setattr(cls, attribute, method(f"{protocol_service}.{message}"))
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)

@@ -32,26 +32,14 @@ def _check_index(index: Any, name: str = "index") -> int:
     return index
 
 
-class List(NamePartitionedCollection[ItemType]):
+class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     """A distributed, ordered list that allows duplicates; items may not be None.
 
     The whole list lives in the partition of its name (on that partition's owner and its backups), so it does not
     grow with the cluster. Items are compared by their serialized form. Use it from the client's event loop.
     """
 
-    # The messages behind the methods every collection has (NamePartitionedCollection).
     _ADD = method("List.add")
-    _ADD_ALL = method("List.addAll")
-    _CLEAR = method("List.clear")
-    _CONTAINS = method("List.contains")
-    _CONTAINS_ALL = method("List.containsAll")
-    _IS_EMPTY = method("List.isEmpty")
-    _REMOVE = method("List.remove")
-    _COMPARE_AND_REMOVE_ALL = method("List.compareAndRemoveAll")
-    _COMPARE_AND_RETAIN_ALL = method("List.compareAndRetainAll")
-    _SIZE = method("List.size")
-    _ADD_LISTENER = method("List.addListener")
-    _REMOVE_LISTENER = method("List.removeListener")
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)

@@ -62,26 +62,13 @@ def _timeout_millis(timeout: Any) -> int:
     return int(timeout * 1000)
 
 
-class Queue(NamePartitionedCollection[ItemType]):
+class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     """A distributed, blocking FIFO queue; items may not be None.
 
     The whole queue lives in the partition of its name (on that partition's owner and its backups). A queue with a
     ``max-size`` on the member is bounded: ``offer`` answers False and ``add`` raises ``IllegalStateError`` when it
     is full, ``put`` waits for room. Use it from the client's event loop.
     """
-
-    # The messages behind the methods every collection has (NamePartitionedCollection).
-    _ADD_ALL = method("Queue.addAll")
-    _CLEAR = method("Queue.clear")
-    _CONTAINS = method("Queue.contains")
-    _CONTAINS_ALL = method("Queue.containsAll")
-    _IS_EMPTY = method("Queue.isEmpty")
-    _REMOVE = method("Queue.remove")
-    _COMPARE_AND_REMOVE_ALL = method("Queue.compareAndRemoveAll")
-    _COMPARE_AND_RETAIN_ALL = method("Queue.compareAndRetainAll")
-    _SIZE = method("Queue.size")
-    _ADD_LISTENER = method("Queue.addListener")
-    _REMOVE_LISTENER = method("Queue.removeListener")
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)

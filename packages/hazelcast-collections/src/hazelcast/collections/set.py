@@ -15,25 +15,13 @@ ItemType = TypeVar("ItemType")
 _GET_ALL = method("Set.getAll")
 
 
-class Set(NamePartitionedCollection[ItemType]):
+class Set(NamePartitionedCollection[ItemType], protocol_service="Set"):
     """A distributed set: no duplicates (compared by serialized form), no None items, no order guarantee.
 
     The whole set lives in the partition of its name. Use it from the client's event loop.
     """
 
-    # The messages behind the methods every collection has (NamePartitionedCollection).
     _ADD = method("Set.add")
-    _ADD_ALL = method("Set.addAll")
-    _CLEAR = method("Set.clear")
-    _CONTAINS = method("Set.contains")
-    _CONTAINS_ALL = method("Set.containsAll")
-    _IS_EMPTY = method("Set.isEmpty")
-    _REMOVE = method("Set.remove")
-    _COMPARE_AND_REMOVE_ALL = method("Set.compareAndRemoveAll")
-    _COMPARE_AND_RETAIN_ALL = method("Set.compareAndRetainAll")
-    _SIZE = method("Set.size")
-    _ADD_LISTENER = method("Set.addListener")
-    _REMOVE_LISTENER = method("Set.removeListener")
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)

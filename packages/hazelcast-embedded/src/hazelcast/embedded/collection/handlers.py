@@ -8,11 +8,12 @@ holds those.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.collection.state import ITEM_REMOVED, CollectionState, ItemEvents, mutate
 from hazelcast.embedded.requests import MemberRequest
-from hazelcast.embedded.spec import Handler
+from hazelcast.embedded.spec import Handler, MemberServiceSpec
 from hazelcast.protocol import method
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ __all__ = ["CollectionHandlers"]
 
 class CollectionHandlers:
     """One kind of collection (lists or sets): its state in the partition of each name and the handlers of the
-    messages both kinds answer alike, named ``<Service>.<message>`` by :meth:`shared_handlers`."""
+    messages both kinds answer alike; :meth:`service_spec` adds a kind's own handlers to them."""
 
     __slots__ = ("service_name", "events", "_protocol_service", "_config_section", "_unique")
 
@@ -94,16 +95,22 @@ class CollectionHandlers:
     def destroy(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
         cluster.events.remove_topic((service_name, name))
 
-    def shared_handlers(self) -> dict[str, Handler]:
-        """The handlers above, by protocol message name."""
+    def service_spec(self, own_handlers: Mapping[str, Handler]) -> MemberServiceSpec:
+        """The member-side service of this kind of collection: the shared handlers and ``own_handlers``."""
         service = self._protocol_service
-        return {
-            f"{service}.size": self.size,
-            f"{service}.isEmpty": self.is_empty,
-            f"{service}.contains": self.contains,
-            f"{service}.containsAll": self.contains_all,
-            f"{service}.getAll": self.get_all,
-            f"{service}.clear": self.clear,
-            f"{service}.addListener": self.add_listener,
-            f"{service}.removeListener": self.remove_listener,
-        }
+        return MemberServiceSpec(
+            name=service,
+            handlers={
+                f"{service}.size": self.size,
+                f"{service}.isEmpty": self.is_empty,
+                f"{service}.contains": self.contains,
+                f"{service}.containsAll": self.contains_all,
+                f"{service}.getAll": self.get_all,
+                f"{service}.clear": self.clear,
+                f"{service}.addListener": self.add_listener,
+                f"{service}.removeListener": self.remove_listener,
+                **own_handlers,
+            },
+            object_service_names=(self.service_name,),
+            destroy_object=self.destroy,
+        )

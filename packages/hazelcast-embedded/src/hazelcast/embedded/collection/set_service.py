@@ -5,21 +5,16 @@ from __future__ import annotations
 from hazelcast.embedded.collection.handlers import CollectionHandlers
 from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, mutate
 from hazelcast.embedded.requests import MemberRequest
-from hazelcast.embedded.spec import MemberServiceSpec
 
 __all__ = ["SET_SERVICE", "SET_SERVICE_NAME"]
 
 #: The distributed-object service name of sets.
 SET_SERVICE_NAME = "hz:impl:setService"
 _SETS = CollectionHandlers("Set", SET_SERVICE_NAME, "set", unique=True)
-_EVENTS = _SETS.events
-_key = _SETS.key
-_state = _SETS.state
-_items = _SETS.items
 
 
 def _add(request: MemberRequest, name: str, values: list[bytes]) -> bool:
-    state = _state(request, name)
+    state = _SETS.state(request, name)
     new = list(dict.fromkeys(value for value in values if value not in state.items))
     # As on a Java member, a set without room for every new item adds none of them.
     if not new or len(state.items) + len(new) > state.capacity:
@@ -29,8 +24,8 @@ def _add(request: MemberRequest, name: str, values: list[bytes]) -> bool:
         target.items.update(dict.fromkeys(new))
         return True
 
-    mutate(request, state, _key(name), add)
-    _EVENTS.publish(request, _key(name), new, ITEM_ADDED)
+    mutate(request, state, _SETS.key(name), add)
+    _SETS.events.publish(request, _SETS.key(name), new, ITEM_ADDED)
     return True
 
 
@@ -43,7 +38,7 @@ def set_add_all(request: MemberRequest) -> bool:
 
 
 def _remove(request: MemberRequest, name: str, removed: list[bytes]) -> bool:
-    state = request.find_state(_key(name))
+    state = request.find_state(_SETS.key(name))
     if state is None or not removed:
         return False
 
@@ -52,39 +47,35 @@ def _remove(request: MemberRequest, name: str, removed: list[bytes]) -> bool:
             target.items.pop(value, None)
         return True
 
-    mutate(request, state, _key(name), remove)
-    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    mutate(request, state, _SETS.key(name), remove)
+    _SETS.events.publish(request, _SETS.key(name), removed, ITEM_REMOVED)
     return True
 
 
 def set_remove(request: MemberRequest) -> bool:
     params = request.params
-    present = params.value in _items(request, params.name)
+    present = params.value in _SETS.items(request, params.name)
     return present and _remove(request, params.name, [params.value])
 
 
 def set_compare_and_remove_all(request: MemberRequest) -> bool:
     params = request.params
-    items = _items(request, params.name)
+    items = _SETS.items(request, params.name)
     return _remove(request, params.name, [value for value in dict.fromkeys(params.values) if value in items])
 
 
 def set_compare_and_retain_all(request: MemberRequest) -> bool:
     params = request.params
     wanted = set(params.values)
-    return _remove(request, params.name, [item for item in _items(request, params.name) if item not in wanted])
+    return _remove(request, params.name, [item for item in _SETS.items(request, params.name) if item not in wanted])
 
 
-SET_SERVICE = MemberServiceSpec(
-    name="Set",
-    handlers={
-        **_SETS.shared_handlers(),
+SET_SERVICE = _SETS.service_spec(
+    {
         "Set.add": set_add,
         "Set.addAll": set_add_all,
         "Set.remove": set_remove,
         "Set.compareAndRemoveAll": set_compare_and_remove_all,
         "Set.compareAndRetainAll": set_compare_and_retain_all,
-    },
-    object_service_names=(SET_SERVICE_NAME,),
-    destroy_object=CollectionHandlers.destroy,
+    }
 )
