@@ -11,7 +11,13 @@ __all__ = ["LIST_SERVICE", "LIST_SERVICE_NAME"]
 
 #: The distributed-object service name of lists.
 LIST_SERVICE_NAME = "hz:impl:listService"
-_LISTS = CollectionHandlers("List", LIST_SERVICE_NAME, "list", unique=False)
+_LISTS: CollectionHandlers[CollectionState] = CollectionHandlers(
+    "List",
+    LIST_SERVICE_NAME,
+    "list",
+    lambda config: CollectionState(config.capacity, config.total_backup_count, unique=False),
+    list,
+)
 
 
 def _check_index(index: int, size: int) -> None:
@@ -178,6 +184,8 @@ def list_compare_and_retain_all(request: MemberRequest) -> bool:
 
 LIST_SERVICE = _LISTS.service_spec(
     {
+        "List.getAll": _LISTS.get_all,
+        "List.clear": _LISTS.clear,
         "List.get": list_get,
         "List.indexOf": list_index_of,
         "List.lastIndexOf": list_last_index_of,

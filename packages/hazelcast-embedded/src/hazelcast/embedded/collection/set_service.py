@@ -10,7 +10,13 @@ __all__ = ["SET_SERVICE", "SET_SERVICE_NAME"]
 
 #: The distributed-object service name of sets.
 SET_SERVICE_NAME = "hz:impl:setService"
-_SETS = CollectionHandlers("Set", SET_SERVICE_NAME, "set", unique=True)
+_SETS: CollectionHandlers[CollectionState] = CollectionHandlers(
+    "Set",
+    SET_SERVICE_NAME,
+    "set",
+    lambda config: CollectionState(config.capacity, config.total_backup_count, unique=True),
+    dict,
+)
 
 
 def _add(request: MemberRequest, name: str, values: list[bytes]) -> bool:
@@ -72,6 +78,8 @@ def set_compare_and_retain_all(request: MemberRequest) -> bool:
 
 SET_SERVICE = _SETS.service_spec(
     {
+        "Set.getAll": _SETS.get_all,
+        "Set.clear": _SETS.clear,
         "Set.add": set_add,
         "Set.addAll": set_add_all,
         "Set.remove": set_remove,
