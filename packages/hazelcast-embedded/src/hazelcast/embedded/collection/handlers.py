@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from hazelcast.embedded.collection.state import ITEM_REMOVED, ItemEvents, mutate
+from hazelcast.embedded.collection.state import ITEM_REMOVED, CollectionState, ItemEvents, mutate
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.embedded.spec import Handler, MemberServiceSpec, PartitionState
 from hazelcast.protocol import method
@@ -19,7 +19,7 @@ from hazelcast.protocol import method
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
 
-__all__ = ["CollectionHandlers"]
+__all__ = ["CollectionHandlers", "list_or_set_handlers"]
 
 _State = TypeVar("_State", bound=PartitionState)
 
@@ -123,3 +123,16 @@ class CollectionHandlers(Generic[_State]):
             object_service_names=(self.service_name,),
             destroy_object=destroy or self.destroy,
         )
+
+
+def list_or_set_handlers(
+    protocol_service: str, service_name: str, config_section: str, unique: bool
+) -> CollectionHandlers[CollectionState]:
+    """The handlers of lists or (``unique``) sets, whose state is a :class:`CollectionState`."""
+    return CollectionHandlers(
+        protocol_service,
+        service_name,
+        config_section,
+        lambda config: CollectionState(config.capacity, config.total_backup_count, unique=unique),
+        dict if unique else list,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hazelcast.embedded.collection.handlers import CollectionHandlers
+from hazelcast.embedded.collection.handlers import list_or_set_handlers
 from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, mutate
 from hazelcast.embedded.requests import MemberRequest
 from hazelcast.errors import IllegalStateError, IndexOutOfBoundsError
@@ -11,13 +11,7 @@ __all__ = ["LIST_SERVICE", "LIST_SERVICE_NAME"]
 
 #: The distributed-object service name of lists.
 LIST_SERVICE_NAME = "hz:impl:listService"
-_LISTS: CollectionHandlers[CollectionState] = CollectionHandlers(
-    "List",
-    LIST_SERVICE_NAME,
-    "list",
-    lambda config: CollectionState(config.capacity, config.total_backup_count, unique=False),
-    list,
-)
+_LISTS = list_or_set_handlers("List", LIST_SERVICE_NAME, "list", unique=False)
 
 
 def _check_index(index: int, size: int) -> None:

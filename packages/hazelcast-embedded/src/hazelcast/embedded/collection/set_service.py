@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hazelcast.embedded.collection.handlers import CollectionHandlers
+from hazelcast.embedded.collection.handlers import list_or_set_handlers
 from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, mutate
 from hazelcast.embedded.requests import MemberRequest
 
@@ -10,13 +10,7 @@ __all__ = ["SET_SERVICE", "SET_SERVICE_NAME"]
 
 #: The distributed-object service name of sets.
 SET_SERVICE_NAME = "hz:impl:setService"
-_SETS: CollectionHandlers[CollectionState] = CollectionHandlers(
-    "Set",
-    SET_SERVICE_NAME,
-    "set",
-    lambda config: CollectionState(config.capacity, config.total_backup_count, unique=True),
-    dict,
-)
+_SETS = list_or_set_handlers("Set", SET_SERVICE_NAME, "set", unique=True)
 
 
 def _add(request: MemberRequest, name: str, values: list[bytes]) -> bool:
