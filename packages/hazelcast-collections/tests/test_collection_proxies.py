@@ -17,7 +17,7 @@ from hazelcast.core import Address, MemberInfo
 from hazelcast.errors import ConsistencyLostError, IllegalStateError, NoDataMemberInClusterError
 from hazelcast.protocol import method_by_type
 from hazelcast.protocol.frames import MessageReader, message_type
-from hazelcast.proxy import ProxyContext
+from hazelcast.proxy import Proxy, ProxyContext
 from hazelcast.serialization import SerializationService
 from hazelcast.serialization.hashing import partition_hash, partition_id
 
@@ -128,6 +128,64 @@ async def test_requests_go_to_the_partition_of_the_name_or_its_partition_key(pro
     expected = partition_id(partition_hash(serialization.to_data("tenant-7")), PARTITIONS)
     assert invocations.sent[0].partition_id == expected
     assert invocations.sent[0].params == "jobs@tenant-7"
+
+
+# The calls every collection has, each with the arguments to make it and the answer its member sends.
+_SHARED_CALLS = [
+    ("add_all", (["a", "b"],), "addAll", True),
+    ("clear", (), "clear", None),
+    ("contains", ("a",), "contains", True),
+    ("contains_all", (["a"],), "containsAll", False),
+    ("is_empty", (), "isEmpty", True),
+    ("remove", ("a",), "remove", True),
+    ("remove_all", (["a"],), "compareAndRemoveAll", True),
+    ("retain_all", (["a"],), "compareAndRetainAll", False),
+    ("size", (), "size", 3),
+]
+
+
+@pytest.mark.parametrize("proxy_class", [List, Set, Queue])
+@pytest.mark.parametrize(("call", "args", "message", "answer"), _SHARED_CALLS)
+async def test_the_calls_every_collection_has_send_their_own_service_message(
+    proxy_class: type, call: str, args: tuple[Any, ...], message: str, answer: Any
+) -> None:
+    service = proxy_class.__name__
+    proxy, invocations, _ = make(proxy_class, "c", {f"{service}.{message}": answer})
+    assert await getattr(proxy, call)(*args) == answer
+    (sent,) = invocations.sent
+    assert sent.name == f"{service}.{message}"
+    params = sent.params if isinstance(sent.params, str) else sent.params.name
+    assert params == "c"
+
+
+@pytest.mark.parametrize("proxy_class", [List, Set])
+async def test_add_sends_the_add_message_of_lists_and_sets(proxy_class: type) -> None:
+    proxy, invocations, serialization = make(proxy_class, "c", {f"{proxy_class.__name__}.add": False})
+    assert await proxy.add("a") is False
+    assert invocations.sent[0].name == f"{proxy_class.__name__}.add"
+    assert invocations.sent[0].params.value == serialization.to_data("a")
+
+
+def test_each_collection_has_the_official_clients_methods_and_no_other() -> None:
+    common = {"add", "add_all", "add_listener", "clear", "contains", "contains_all", "is_empty", "remove",
+              "remove_all", "remove_listener", "retain_all", "size"}
+    official = {
+        List: common | {"add_at", "add_all_at", "get", "get_all", "iterator", "index_of", "last_index_of",
+                        "list_iterator", "remove_at", "set_at", "sub_list"},
+        Set: common | {"get_all"},
+        Queue: common | {"drain_to", "iterator", "offer", "peek", "poll", "put", "remaining_capacity", "take"},
+    }
+    proxy_members = {name for name in dir(Proxy) if not name.startswith("_")}
+    for proxy_class, methods in official.items():
+        assert {name for name in dir(proxy_class) if not name.startswith("_")} - proxy_members == methods
+
+
+def test_a_collection_states_its_own_meaning_where_it_differs() -> None:
+    assert "first occurrence" in (List.remove.__doc__ or "")
+    assert "Append" in (List.add.__doc__ or "") and "in their order" in (List.add_all.__doc__ or "")
+    assert "there already" in (Set.add.__doc__ or "")
+    assert "in order" in (Queue.add_all.__doc__ or "")
+    assert "full" in (Queue.add.__doc__ or "")
 
 
 async def test_list_sends_indexes_and_items() -> None:

@@ -1,16 +1,21 @@
-"""What lists, sets and queues share on the client: routing by the name's partition, and item listeners.
+"""What lists, sets and queues share on the client: routing by the name's partition, the methods they all have, and
+item listeners.
 
 These collections live whole in one partition, the partition of their name (of the text after ``@`` when the name
-has one, as on a member), so every request goes to that partition's owner. Item listeners follow the client's
-connections: registered on every member (smart routing) or on the connected one, again on reconnection.
+has one, as on a member), so every request goes to that partition's owner. The methods the three have in common send
+the same parameters and decode the same answers, each through its own service's message (``List.size``,
+``Set.size``, ``Queue.size``...): the base class holds them, and each subclass names its codecs as class attributes.
+Item listeners follow the client's connections: registered on every member (smart routing) or on the connected one,
+again on reconnection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import FunctionType
 from typing import Any, Generic, TypeVar
 
-from hazelcast.protocol import MethodCodec
+from hazelcast.protocol import MethodCodec, method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none
 from hazelcast.proxy.base import ItemEvent, ItemEventType
@@ -18,14 +23,65 @@ from hazelcast.proxy.base import ItemEvent, ItemEventType
 __all__ = ["ItemEvent", "ItemEventType", "NamePartitionedCollection"]
 
 ItemType = TypeVar("ItemType")
+FunctionT = TypeVar("FunctionT", bound=Callable[..., Any])
+
+
+def with_docstring(function: FunctionT, docstring: str) -> FunctionT:
+    """A copy of the inherited method ``function`` under a subclass's own docstring.
+
+    Where one class's method means something more precise than the shared one (a list removes the *first*
+    occurrence), the subclass states it in its docstring without a wrapper: the copy runs the same code, with no
+    extra call per use.
+    """
+    assert isinstance(function, FunctionType)
+    copy = FunctionType(function.__code__, function.__globals__, function.__name__, function.__defaults__,
+                        function.__closure__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__annotations__ = function.__annotations__
+    copy.__doc__ = docstring
+    return copy  # type: ignore[return-value]
+
+
+#: The class attributes of :class:`NamePartitionedCollection` and the messages they are the codecs of.
+_SHARED_MESSAGES = (
+    ("_ADD_ALL", "addAll"),
+    ("_CLEAR", "clear"),
+    ("_CONTAINS", "contains"),
+    ("_CONTAINS_ALL", "containsAll"),
+    ("_IS_EMPTY", "isEmpty"),
+    ("_REMOVE", "remove"),
+    ("_COMPARE_AND_REMOVE_ALL", "compareAndRemoveAll"),
+    ("_COMPARE_AND_RETAIN_ALL", "compareAndRetainAll"),
+    ("_SIZE", "size"),
+    ("_ADD_LISTENER", "addListener"),
+    ("_REMOVE_LISTENER", "removeListener"),
+)
 
 
 class NamePartitionedCollection(Proxy, Generic[ItemType]):
     """Base of List, Set and Queue: requests go to the owner of the partition of the collection's name."""
 
-    #: The ``<Service>.addListener`` and ``<Service>.removeListener`` codecs of the subclass.
+    #: The codecs of the messages every collection has, named after its protocol service (``List.addAll``,
+    #: ``Set.size``...): a subclass names that service as ``protocol_service=`` in its class statement.
+    _ADD_ALL: MethodCodec
+    _CLEAR: MethodCodec
+    _CONTAINS: MethodCodec
+    _CONTAINS_ALL: MethodCodec
+    _IS_EMPTY: MethodCodec
+    _REMOVE: MethodCodec
+    _COMPARE_AND_REMOVE_ALL: MethodCodec
+    _COMPARE_AND_RETAIN_ALL: MethodCodec
+    _SIZE: MethodCodec
     _ADD_LISTENER: MethodCodec
     _REMOVE_LISTENER: MethodCodec
+    #: ``<Service>.add``, which a subclass whose :meth:`add` sends it sets itself (a queue's offers instead).
+    _ADD: MethodCodec
+
+    def __init_subclass__(cls, protocol_service: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if protocol_service:
+            for attribute, message in _SHARED_MESSAGES:
+                setattr(cls, attribute, method(f"{protocol_service}.{message}"))
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
@@ -57,6 +113,55 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
         decode = codec.decode_response
         objects_of = self._objects_of
         return lambda message: objects_of(decode(message))
+
+    async def add(self, item: ItemType) -> bool:
+        """Add ``item``; False if the collection did not take it."""
+        codec = self._ADD
+        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response)
+
+    async def add_all(self, items: Sequence[ItemType]) -> bool:
+        """Add ``items``; True if the collection changed (False when they do not all fit in its ``max-size``)."""
+        codec = self._ADD_ALL
+        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+
+    async def clear(self) -> None:
+        """Remove every item."""
+        await self._send(self._CLEAR.encode_request(self.name))
+
+    async def contains(self, item: ItemType) -> bool:
+        """Whether the collection holds ``item``."""
+        codec = self._CONTAINS
+        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response, True)
+
+    async def contains_all(self, items: Sequence[ItemType]) -> bool:
+        """Whether the collection holds every one of ``items``."""
+        codec = self._CONTAINS_ALL
+        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response, True)
+
+    async def is_empty(self) -> bool:
+        """Whether the collection has no items."""
+        codec = self._IS_EMPTY
+        return await self._send(codec.encode_request(self.name), codec.decode_response, True)
+
+    async def remove(self, item: ItemType) -> bool:
+        """Remove one occurrence of ``item``; True if there was one."""
+        codec = self._REMOVE
+        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response)
+
+    async def remove_all(self, items: Sequence[ItemType]) -> bool:
+        """Remove every occurrence of each of ``items``; True if the collection changed."""
+        codec = self._COMPARE_AND_REMOVE_ALL
+        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+
+    async def retain_all(self, items: Sequence[ItemType]) -> bool:
+        """Remove every item that is not one of ``items``; True if the collection changed."""
+        codec = self._COMPARE_AND_RETAIN_ALL
+        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+
+    async def size(self) -> int:
+        """Number of items."""
+        codec = self._SIZE
+        return await self._send(codec.encode_request(self.name), codec.decode_response, True)
 
     async def add_listener(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from hazelcast.collections.item_listener import NamePartitionedCollection
+from hazelcast.collections.item_listener import NamePartitionedCollection, with_docstring
 from hazelcast.protocol import method
 from hazelcast.proxy import ProxyContext
 
@@ -13,26 +13,16 @@ __all__ = ["List"]
 
 ItemType = TypeVar("ItemType")
 
-_ADD = method("List.add")
 _ADD_WITH_INDEX = method("List.addWithIndex")
-_ADD_ALL = method("List.addAll")
 _ADD_ALL_WITH_INDEX = method("List.addAllWithIndex")
-_CLEAR = method("List.clear")
-_CONTAINS = method("List.contains")
-_CONTAINS_ALL = method("List.containsAll")
 _GET = method("List.get")
 _GET_ALL = method("List.getAll")
 _ITERATOR = method("List.iterator")
 _LIST_ITERATOR = method("List.listIterator")
 _INDEX_OF = method("List.indexOf")
 _LAST_INDEX_OF = method("List.lastIndexOf")
-_IS_EMPTY = method("List.isEmpty")
-_REMOVE = method("List.remove")
 _REMOVE_WITH_INDEX = method("List.removeWithIndex")
-_COMPARE_AND_REMOVE_ALL = method("List.compareAndRemoveAll")
-_COMPARE_AND_RETAIN_ALL = method("List.compareAndRetainAll")
 _SET = method("List.set")
-_SIZE = method("List.size")
 _SUB = method("List.sub")
 
 
@@ -42,24 +32,30 @@ def _check_index(index: Any, name: str = "index") -> int:
     return index
 
 
-class List(NamePartitionedCollection[ItemType]):
+class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     """A distributed, ordered list that allows duplicates; items may not be None.
 
     The whole list lives in the partition of its name (on that partition's owner and its backups), so it does not
     grow with the cluster. Items are compared by their serialized form. Use it from the client's event loop.
     """
 
-    _ADD_LISTENER = method("List.addListener")
-    _REMOVE_LISTENER = method("List.removeListener")
+    _ADD = method("List.add")
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         self._decode_item = self._deserializing(_GET.decode_response)
         self._decode_items = self._list_decoder(_GET_ALL)
 
-    async def add(self, item: ItemType) -> bool:
-        """Append ``item``; False if the list is at its configured ``max-size``."""
-        return await self._send(_ADD.encode_request(self.name, self._item_data(item)), _ADD.decode_response)
+    add = with_docstring(
+        NamePartitionedCollection.add, """Append ``item``; False if the list is at its configured ``max-size``."""
+    )
+    add_all = with_docstring(
+        NamePartitionedCollection.add_all,
+        """Append ``items`` in their order; True if the list changed (False when they do not all fit).""",
+    )
+    remove = with_docstring(
+        NamePartitionedCollection.remove, """Remove the first occurrence of ``item``; True if there was one."""
+    )
 
     async def add_at(self, index: int, item: ItemType) -> None:
         """Insert ``item`` at ``index``, shifting the items from there on to the right.
@@ -69,29 +65,10 @@ class List(NamePartitionedCollection[ItemType]):
         request = _ADD_WITH_INDEX.encode_request(self.name, _check_index(index), self._item_data(item))
         await self._send(request)
 
-    async def add_all(self, items: Sequence[ItemType]) -> bool:
-        """Append ``items`` in their order; True if the list changed (False when they do not all fit)."""
-        request = _ADD_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _ADD_ALL.decode_response)
-
     async def add_all_at(self, index: int, items: Sequence[ItemType]) -> bool:
         """Insert ``items`` at ``index`` in their order; True if the list changed."""
         request = _ADD_ALL_WITH_INDEX.encode_request(self.name, _check_index(index), self._items_data(items))
         return await self._send(request, _ADD_ALL_WITH_INDEX.decode_response)
-
-    async def clear(self) -> None:
-        """Remove every item."""
-        await self._send(_CLEAR.encode_request(self.name))
-
-    async def contains(self, item: ItemType) -> bool:
-        """Whether the list holds ``item``."""
-        request = _CONTAINS.encode_request(self.name, self._item_data(item))
-        return await self._send(request, _CONTAINS.decode_response, True)
-
-    async def contains_all(self, items: Sequence[ItemType]) -> bool:
-        """Whether the list holds every one of ``items``."""
-        request = _CONTAINS_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _CONTAINS_ALL.decode_response, True)
 
     async def get(self, index: int) -> ItemType:
         """The item at ``index``; ``IndexOutOfBoundsError`` unless ``0 <= index < size``."""
@@ -121,37 +98,15 @@ class List(NamePartitionedCollection[ItemType]):
         request = _LAST_INDEX_OF.encode_request(self.name, self._item_data(item))
         return await self._send(request, _LAST_INDEX_OF.decode_response, True)
 
-    async def is_empty(self) -> bool:
-        """Whether the list has no items."""
-        return await self._send(_IS_EMPTY.encode_request(self.name), _IS_EMPTY.decode_response, True)
-
-    async def remove(self, item: ItemType) -> bool:
-        """Remove the first occurrence of ``item``; True if there was one."""
-        return await self._send(_REMOVE.encode_request(self.name, self._item_data(item)), _REMOVE.decode_response)
-
     async def remove_at(self, index: int) -> ItemType:
         """Remove and return the item at ``index``, shifting the following items to the left."""
         request = _REMOVE_WITH_INDEX.encode_request(self.name, _check_index(index))
         return await self._send(request, self._decode_item)
 
-    async def remove_all(self, items: Sequence[ItemType]) -> bool:
-        """Remove every occurrence of each of ``items``; True if the list changed."""
-        request = _COMPARE_AND_REMOVE_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _COMPARE_AND_REMOVE_ALL.decode_response)
-
-    async def retain_all(self, items: Sequence[ItemType]) -> bool:
-        """Remove every item that is not one of ``items``; True if the list changed."""
-        request = _COMPARE_AND_RETAIN_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _COMPARE_AND_RETAIN_ALL.decode_response)
-
     async def set_at(self, index: int, item: ItemType) -> ItemType:
         """Replace the item at ``index`` with ``item``; returns the previous item."""
         request = _SET.encode_request(self.name, _check_index(index), self._item_data(item))
         return await self._send(request, self._decode_item)
-
-    async def size(self) -> int:
-        """Number of items."""
-        return await self._send(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
 
     async def sub_list(self, from_index: int, to_index: int) -> list[ItemType]:
         """The items from ``from_index`` (inclusive) to ``to_index`` (exclusive), as a copy."""

@@ -25,12 +25,11 @@ until an item or the end of the connection answers it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import structlog
 
-from hazelcast.collections.item_listener import NamePartitionedCollection
+from hazelcast.collections.item_listener import NamePartitionedCollection, with_docstring
 from hazelcast.errors import IllegalStateError
 from hazelcast.protocol import method
 from hazelcast.proxy import ProxyContext
@@ -43,22 +42,13 @@ _logger = structlog.get_logger("hazelcast.queue")
 
 _OFFER = method("Queue.offer")
 _PUT = method("Queue.put")
-_ADD_ALL = method("Queue.addAll")
 _POLL = method("Queue.poll")
 _TAKE = method("Queue.take")
 _PEEK = method("Queue.peek")
 _DRAIN_TO = method("Queue.drainTo")
 _DRAIN_TO_MAX_SIZE = method("Queue.drainToMaxSize")
 _ITERATOR = method("Queue.iterator")
-_CLEAR = method("Queue.clear")
-_CONTAINS = method("Queue.contains")
-_CONTAINS_ALL = method("Queue.containsAll")
-_IS_EMPTY = method("Queue.isEmpty")
 _REMAINING_CAPACITY = method("Queue.remainingCapacity")
-_REMOVE = method("Queue.remove")
-_COMPARE_AND_REMOVE_ALL = method("Queue.compareAndRemoveAll")
-_COMPARE_AND_RETAIN_ALL = method("Queue.compareAndRetainAll")
-_SIZE = method("Queue.size")
 
 #: Client-side deadline of requests that may wait on the member for ever (``put``, ``take``): ten years.
 _NO_DEADLINE = 10 * 365 * 24 * 3600.0
@@ -72,16 +62,13 @@ def _timeout_millis(timeout: Any) -> int:
     return int(timeout * 1000)
 
 
-class Queue(NamePartitionedCollection[ItemType]):
+class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     """A distributed, blocking FIFO queue; items may not be None.
 
     The whole queue lives in the partition of its name (on that partition's owner and its backups). A queue with a
     ``max-size`` on the member is bounded: ``offer`` answers False and ``add`` raises ``IllegalStateError`` when it
     is full, ``put`` waits for room. Use it from the client's event loop.
     """
-
-    _ADD_LISTENER = method("Queue.addListener")
-    _REMOVE_LISTENER = method("Queue.removeListener")
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
@@ -99,10 +86,10 @@ class Queue(NamePartitionedCollection[ItemType]):
             raise IllegalStateError(f"queue {self.name!r} is full")
         return True
 
-    async def add_all(self, items: Sequence[ItemType]) -> bool:
-        """Add ``items`` in order; True if the queue changed (False when they do not all fit)."""
-        request = _ADD_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _ADD_ALL.decode_response)
+    add_all = with_docstring(
+        NamePartitionedCollection.add_all,
+        """Add ``items`` in order; True if the queue changed (False when they do not all fit).""",
+    )
 
     async def offer(self, item: ItemType, timeout: float = 0) -> bool:
         """Add ``item`` at the tail if there is room; otherwise wait up to ``timeout`` seconds for room.
@@ -174,52 +161,16 @@ class Queue(NamePartitionedCollection[ItemType]):
         """The head without removing it, or None if the queue is empty."""
         return await self._send(_PEEK.encode_request(self.name), self._decode_item, True)
 
-    async def remove(self, item: ItemType) -> bool:
-        """Remove one occurrence of ``item``; True if there was one."""
-        return await self._send(_REMOVE.encode_request(self.name, self._item_data(item)), _REMOVE.decode_response)
-
-    async def remove_all(self, items: Sequence[ItemType]) -> bool:
-        """Remove every occurrence of each of ``items``; True if the queue changed."""
-        request = _COMPARE_AND_REMOVE_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _COMPARE_AND_REMOVE_ALL.decode_response)
-
-    async def retain_all(self, items: Sequence[ItemType]) -> bool:
-        """Remove every item that is not one of ``items``; True if the queue changed."""
-        request = _COMPARE_AND_RETAIN_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _COMPARE_AND_RETAIN_ALL.decode_response)
-
-    async def clear(self) -> None:
-        """Remove every item."""
-        await self._send(_CLEAR.encode_request(self.name))
-
     # -- reads ----------------------------------------------------------------------------------------------------
-
-    async def contains(self, item: ItemType) -> bool:
-        """Whether the queue holds ``item``."""
-        request = _CONTAINS.encode_request(self.name, self._item_data(item))
-        return await self._send(request, _CONTAINS.decode_response, True)
-
-    async def contains_all(self, items: Sequence[ItemType]) -> bool:
-        """Whether the queue holds every one of ``items``."""
-        request = _CONTAINS_ALL.encode_request(self.name, self._items_data(items))
-        return await self._send(request, _CONTAINS_ALL.decode_response, True)
 
     async def iterator(self) -> list[ItemType]:
         """Every item, head first (a copy; the queue is unchanged)."""
         return await self._send(_ITERATOR.encode_request(self.name), self._decode_items, True)
 
-    async def is_empty(self) -> bool:
-        """Whether the queue has no items."""
-        return await self._send(_IS_EMPTY.encode_request(self.name), _IS_EMPTY.decode_response, True)
-
     async def remaining_capacity(self) -> int:
         """How many more items fit before the queue is full."""
         request = _REMAINING_CAPACITY.encode_request(self.name)
         return await self._send(request, _REMAINING_CAPACITY.decode_response, True)
-
-    async def size(self) -> int:
-        """Number of items."""
-        return await self._send(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
 
     # -- cancellation safety of consumers -------------------------------------------------------------------------
 

@@ -101,28 +101,20 @@ def _finish_authentication(request: MemberRequest, status: int) -> tuple[Any, ..
 def authenticate(request: MemberRequest) -> tuple[Any, ...]:
     """Client.authentication: cluster name, optional username/password, serialization version."""
     params = request.params
-    if request.connection.authenticated:
-        return _finish_authentication(request, AUTHENTICATED)
-    status = request.cluster.authentication_status(
-        params.cluster_name,
-        params.serialization_version,
-        username=params.username,
-        password=params.password,
-    )
-    return _finish_authentication(request, status)
+    return _authenticate(request, username=params.username, password=params.password)
 
 
 def authenticate_custom(request: MemberRequest) -> tuple[Any, ...]:
     """Client.authenticationCustom: cluster name, a credentials token, serialization version."""
-    params = request.params
+    return _authenticate(request, token=request.params.credentials, custom=True)
+
+
+def _authenticate(request: MemberRequest, **credentials: Any) -> tuple[Any, ...]:
+    """Check the cluster name, serialization version and ``credentials`` (once per connection) and answer."""
     if request.connection.authenticated:
         return _finish_authentication(request, AUTHENTICATED)
-    status = request.cluster.authentication_status(
-        params.cluster_name,
-        params.serialization_version,
-        token=params.credentials,
-        custom=True,
-    )
+    params = request.params
+    status = request.cluster.authentication_status(params.cluster_name, params.serialization_version, **credentials)
     return _finish_authentication(request, status)
 
 

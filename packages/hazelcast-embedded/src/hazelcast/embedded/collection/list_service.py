@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, ItemEvents, mutate
+from hazelcast.embedded.collection.handlers import list_or_set_handlers
+from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, CollectionState, mutate
 from hazelcast.embedded.requests import MemberRequest
-from hazelcast.embedded.spec import MemberServiceSpec
 from hazelcast.errors import IllegalStateError, IndexOutOfBoundsError
-from hazelcast.protocol import method
 
 __all__ = ["LIST_SERVICE", "LIST_SERVICE_NAME"]
 
 #: The distributed-object service name of lists.
 LIST_SERVICE_NAME = "hz:impl:listService"
-_EVENTS = ItemEvents(method("List.addListener"))
-
-
-def _key(name: str) -> tuple[str, str]:
-    return (LIST_SERVICE_NAME, name)
-
-
-def _state(request: MemberRequest, name: str) -> CollectionState:
-    config = request.cluster.structure_configs.lookup("list", name)
-    return request.state(_key(name), lambda: CollectionState(config.capacity, config.total_backup_count, unique=False))
-
-
-def _items(request: MemberRequest, name: str) -> list[bytes]:
-    found = request.find_state(_key(name))
-    return found.items if found is not None else []
+_LISTS = list_or_set_handlers("List", LIST_SERVICE_NAME, "list", unique=False)
 
 
 def _check_index(index: int, size: int) -> None:
@@ -44,35 +27,14 @@ def _check_insert_index(index: int, size: int) -> None:
 # -- reads ------------------------------------------------------------------------------------------------------------
 
 
-def list_size(request: MemberRequest) -> int:
-    return len(_items(request, request.params))
-
-
-def list_is_empty(request: MemberRequest) -> bool:
-    return not _items(request, request.params)
-
-
-def list_contains(request: MemberRequest) -> bool:
-    return request.params.value in _items(request, request.params.name)
-
-
-def list_contains_all(request: MemberRequest) -> bool:
-    present = set(_items(request, request.params.name))
-    return all(value in present for value in request.params.values)
-
-
-def list_get_all(request: MemberRequest) -> list[bytes]:
-    return list(_items(request, request.params))
-
-
 def list_get(request: MemberRequest) -> bytes:
-    items = _items(request, request.params.name)
+    items = _LISTS.items(request, request.params.name)
     _check_index(request.params.index, len(items))
     return items[request.params.index]
 
 
 def list_index_of(request: MemberRequest) -> int:
-    items = _items(request, request.params.name)
+    items = _LISTS.items(request, request.params.name)
     try:
         return items.index(request.params.value)
     except ValueError:
@@ -80,7 +42,7 @@ def list_index_of(request: MemberRequest) -> int:
 
 
 def list_last_index_of(request: MemberRequest) -> int:
-    items = _items(request, request.params.name)
+    items = _LISTS.items(request, request.params.name)
     value = request.params.value
     for index in range(len(items) - 1, -1, -1):
         if items[index] == value:
@@ -90,7 +52,7 @@ def list_last_index_of(request: MemberRequest) -> int:
 
 def list_sub(request: MemberRequest) -> list[bytes]:
     params = request.params
-    items = _items(request, params.name)
+    items = _LISTS.items(request, params.name)
     if params.from_ < 0 or params.to > len(items):
         raise IndexOutOfBoundsError(f"sub list [{params.from_}, {params.to}) out of range for size {len(items)}")
     if params.from_ > params.to:
@@ -99,11 +61,11 @@ def list_sub(request: MemberRequest) -> list[bytes]:
 
 
 def list_iterator(request: MemberRequest) -> list[bytes]:
-    return list(_items(request, request.params))
+    return list(_LISTS.items(request, request.params))
 
 
 def list_list_iterator(request: MemberRequest) -> list[bytes]:
-    items = _items(request, request.params.name)
+    items = _LISTS.items(request, request.params.name)
     _check_insert_index(request.params.index, len(items))
     return items[request.params.index:]
 
@@ -113,7 +75,7 @@ def list_list_iterator(request: MemberRequest) -> list[bytes]:
 
 def _insert(request: MemberRequest, name: str, index: int | None, values: list[bytes]) -> bool:
     """Insert ``values`` at ``index`` (None: append); False when the list has no room for all of them."""
-    state = _state(request, name)
+    state = _LISTS.state(request, name)
     if len(state.items) + len(values) > state.capacity:
         return False
     if index is not None:
@@ -128,8 +90,8 @@ def _insert(request: MemberRequest, name: str, index: int | None, values: list[b
             target.items[index:index] = values
         return True
 
-    mutate(request, state, _key(name), insert)
-    _EVENTS.publish(request, _key(name), values, ITEM_ADDED)
+    mutate(request, state, _LISTS.key(name), insert)
+    _LISTS.events.publish(request, _LISTS.key(name), values, ITEM_ADDED)
     return True
 
 
@@ -154,7 +116,7 @@ def list_add_all_with_index(request: MemberRequest) -> bool:
 
 def list_set(request: MemberRequest) -> bytes:
     params = request.params
-    state = _state(request, params.name)
+    state = _LISTS.state(request, params.name)
     _check_index(params.index, len(state.items))
     old = state.items[params.index]
 
@@ -162,34 +124,34 @@ def list_set(request: MemberRequest) -> bytes:
         target.items[params.index] = params.value
         return True
 
-    mutate(request, state, _key(params.name), replace)
-    _EVENTS.publish(request, _key(params.name), [old], ITEM_REMOVED)
-    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_ADDED)
+    mutate(request, state, _LISTS.key(params.name), replace)
+    _LISTS.events.publish(request, _LISTS.key(params.name), [old], ITEM_REMOVED)
+    _LISTS.events.publish(request, _LISTS.key(params.name), [params.value], ITEM_ADDED)
     return old
 
 
 def list_remove(request: MemberRequest) -> bool:
     params = request.params
-    state = request.find_state(_key(params.name))
+    state = request.find_state(_LISTS.key(params.name))
     if state is None or params.value not in state.items:
         return False
-    mutate(request, state, _key(params.name), lambda target: target.items.remove(params.value) or True)
-    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_REMOVED)
+    mutate(request, state, _LISTS.key(params.name), lambda target: target.items.remove(params.value) or True)
+    _LISTS.events.publish(request, _LISTS.key(params.name), [params.value], ITEM_REMOVED)
     return True
 
 
 def list_remove_with_index(request: MemberRequest) -> bytes:
     params = request.params
-    state = _state(request, params.name)
+    state = _LISTS.state(request, params.name)
     _check_index(params.index, len(state.items))
     removed = state.items[params.index]
-    mutate(request, state, _key(params.name), lambda target: target.items.pop(params.index) is not None)
-    _EVENTS.publish(request, _key(params.name), [removed], ITEM_REMOVED)
+    mutate(request, state, _LISTS.key(params.name), lambda target: target.items.pop(params.index) is not None)
+    _LISTS.events.publish(request, _LISTS.key(params.name), [removed], ITEM_REMOVED)
     return removed
 
 
 def _filter(request: MemberRequest, name: str, values: list[bytes], retain: bool) -> bool:
-    state = request.find_state(_key(name))
+    state = request.find_state(_LISTS.key(name))
     if state is None:
         return False
     wanted = set(values)
@@ -201,8 +163,8 @@ def _filter(request: MemberRequest, name: str, values: list[bytes], retain: bool
         target.items[:] = [item for item in target.items if (item in wanted) == retain]
         return True
 
-    mutate(request, state, _key(name), keep)
-    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    mutate(request, state, _LISTS.key(name), keep)
+    _LISTS.events.publish(request, _LISTS.key(name), removed, ITEM_REMOVED)
     return True
 
 
@@ -214,36 +176,10 @@ def list_compare_and_retain_all(request: MemberRequest) -> bool:
     return _filter(request, request.params.name, request.params.values, retain=True)
 
 
-def list_clear(request: MemberRequest) -> None:
-    name = request.params
-    state = request.find_state(_key(name))
-    if state is None or not state.items:
-        return
-    removed = list(state.items)
-    mutate(request, state, _key(name), lambda target: target.items.clear() or True)
-    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
-
-
-def list_add_listener(request: MemberRequest) -> Any:
-    return ItemEvents.add_listener(request, _key(request.params.name))
-
-
-def list_remove_listener(request: MemberRequest) -> bool:
-    return ItemEvents.remove_listener(request, _key(request.params.name))
-
-
-def _destroy(cluster: Any, service_name: str, name: str) -> None:
-    cluster.events.remove_topic((service_name, name))
-
-
-LIST_SERVICE = MemberServiceSpec(
-    name="List",
-    handlers={
-        "List.size": list_size,
-        "List.isEmpty": list_is_empty,
-        "List.contains": list_contains,
-        "List.containsAll": list_contains_all,
-        "List.getAll": list_get_all,
+LIST_SERVICE = _LISTS.service_spec(
+    {
+        "List.getAll": _LISTS.get_all,
+        "List.clear": _LISTS.clear,
         "List.get": list_get,
         "List.indexOf": list_index_of,
         "List.lastIndexOf": list_last_index_of,
@@ -259,10 +195,5 @@ LIST_SERVICE = MemberServiceSpec(
         "List.removeWithIndex": list_remove_with_index,
         "List.compareAndRemoveAll": list_compare_and_remove_all,
         "List.compareAndRetainAll": list_compare_and_retain_all,
-        "List.clear": list_clear,
-        "List.addListener": list_add_listener,
-        "List.removeListener": list_remove_listener,
-    },
-    object_service_names=(LIST_SERVICE_NAME,),
-    destroy_object=_destroy,
+    }
 )

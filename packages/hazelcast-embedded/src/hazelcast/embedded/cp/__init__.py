@@ -2,7 +2,7 @@
 with CP sessions (see :mod:`.state` for how groups and data are kept, :mod:`.sessions` for sessions, and the module of
 each structure for its rules). Configured by the ``cp-subsystem`` section (:mod:`.config`).
 
-Blocking operations park their requests in :class:`~hazelcast.embedded.cp.waiters.WaitQueue` and are answered when
+Blocking operations park their requests in :class:`~hazelcast.embedded.waiters.WaitQueue` and are answered when
 the structure's state allows, or at their timeout.
 """
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from hazelcast.embedded.cp.state import LATCH_SERVICE, cp_state
-from hazelcast.embedded.cp.waiters import WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
+from hazelcast.embedded.waiters import WaitQueue
 from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError
 
 __all__ = ["LATCH_HANDLERS", "LatchState"]

@@ -9,12 +9,12 @@ retried lock or unlock takes effect once. When the owner's session ends, the loc
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
+from hazelcast.embedded.cp.exactly_once import ExactlyOnceState
 from hazelcast.embedded.cp.state import LOCK_SERVICE, CPState, cp_state
-from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
-from hazelcast.errors import DistributedObjectDestroyedError, IllegalMonitorStateError, SessionExpiredError
+from hazelcast.errors import IllegalMonitorStateError
 
 __all__ = ["INVALID_FENCE", "LOCK_HANDLERS", "LockState"]
 
@@ -22,29 +22,24 @@ INVALID_FENCE = 0
 _NOT_LOCKED = (INVALID_FENCE, 0, -1, -1)
 
 
-#: What a call answered, kept to answer its retry the same way.
-_Answer = TypeVar("_Answer")
+class LockState(ExactlyOnceState):
+    __slots__ = ("limit", "owner", "fence", "count", "_cp")
 
-
-class LockState:
-    __slots__ = ("name", "limit", "owner", "fence", "count", "waiters", "answers", "_cp")
+    KIND = "FencedLock"
 
     def __init__(self, cp: CPState, name: str) -> None:
+        super().__init__(name)
         self._cp = cp
-        self.name = name
         self.limit = cp.settings.lock(name).lock_acquire_limit
         #: ``(session id, thread id)`` of the holder, None when free.
         self.owner: tuple[int, int] | None = None
         self.fence = INVALID_FENCE
         self.count = 0
-        self.waiters = WaitQueue(on_timeout=self._timed_out)
-        #: Caller -> (invocation UUID, answer) of its last completed request: a retry gets the same answer.
-        self.answers: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     def acquire(self, request: MemberRequest, endpoint: tuple[int, int], uid: Any, timeout_ms: int) -> Any:
-        previous = self.answers.get(endpoint)
-        if previous is not None and previous[0] == uid:
-            return previous[1]
+        replay = self._replay(endpoint, uid)
+        if replay is not None:
+            return replay[0]
         if self.waiters.retried(request, uid):
             return PENDING
         if self.owner is None:
@@ -59,9 +54,9 @@ class LockState:
         return self.waiters.park(request, timeout_ms, INVALID_FENCE, key=uid, endpoint=endpoint)
 
     def release(self, endpoint: tuple[int, int], uid: Any) -> bool:
-        previous = self.answers.get(endpoint)
-        if previous is not None and previous[0] == uid:
-            answered: bool = previous[1]
+        replay = self._replay(endpoint, uid)
+        if replay is not None:
+            answered: bool = replay[0]
             return answered
         if self.owner != endpoint:
             raise IllegalMonitorStateError(f"the caller does not hold FencedLock {self.name!r}")
@@ -78,19 +73,11 @@ class LockState:
         return self.fence, self.count, self.owner[0], self.owner[1]
 
     def session_closed(self, session_id: int) -> None:
-        self.waiters.fail_all(
-            lambda: SessionExpiredError(f"CP session {session_id} ended while waiting for FencedLock {self.name!r}"),
-            lambda waiter: waiter.endpoint[0] == session_id,
-        )
-        for endpoint in [e for e in self.answers if e[0] == session_id]:
-            del self.answers[endpoint]
+        self._end_session(session_id)
         if self.owner is not None and self.owner[0] == session_id:
             self.owner = None
             self.count = 0
             self._hand_over()
-
-    def destroyed(self) -> None:
-        self.waiters.fail_all(lambda: DistributedObjectDestroyedError(f"FencedLock {self.name!r} was destroyed"))
 
     def _grant(self, endpoint: tuple[int, int], uid: Any) -> int:
         self.owner = endpoint
@@ -105,13 +92,6 @@ class LockState:
                 continue
             self.waiters.respond(waiter, self._grant(waiter.endpoint, waiter.key))
             return
-
-    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: _Answer) -> _Answer:
-        self.answers[endpoint] = (uid, answer)
-        return answer
-
-    def _timed_out(self, waiter: Waiter) -> None:
-        self.answers[waiter.endpoint] = (waiter.key, INVALID_FENCE)
 
 
 def _state(request: MemberRequest) -> LockState:

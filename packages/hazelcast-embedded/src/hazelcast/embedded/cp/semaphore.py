@@ -13,46 +13,30 @@ retried acquire, release, drain or change takes effect once.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
+from hazelcast.embedded.cp.exactly_once import ExactlyOnceState
 from hazelcast.embedded.cp.sessions import NO_SESSION_ID
 from hazelcast.embedded.cp.state import SEMAPHORE_SERVICE, CPState, cp_state, split_proxy_name
-from hazelcast.embedded.cp.waiters import Waiter, WaitQueue
 from hazelcast.embedded.requests import PENDING, MemberRequest
-from hazelcast.errors import DistributedObjectDestroyedError, IllegalArgumentError, SessionExpiredError
+from hazelcast.errors import IllegalArgumentError, SessionExpiredError
 
 __all__ = ["SEMAPHORE_HANDLERS", "SemaphoreState"]
 
+class SemaphoreState(ExactlyOnceState):
+    __slots__ = ("jdk_compatible", "initialized", "available", "held", "_cp")
 
-#: What a call answered, kept to answer its retry the same way.
-_Answer = TypeVar("_Answer")
-
-
-class SemaphoreState:
-    __slots__ = ("name", "jdk_compatible", "initialized", "available", "held", "waiters", "answers", "_cp")
+    KIND = "Semaphore"
 
     def __init__(self, cp: CPState, name: str) -> None:
+        super().__init__(name)
         self._cp = cp
-        self.name = name
         settings = cp.settings.semaphore(name)
         self.jdk_compatible = settings.jdk_compatible
         self.initialized = settings.initial_permits > 0
         self.available = settings.initial_permits
         #: Session id -> permits it holds (session-aware semaphores only).
         self.held: dict[int, int] = {}
-        self.waiters = WaitQueue(on_timeout=self._timed_out)
-        self.answers: dict[tuple[int, int], tuple[Any, Any]] = {}
-
-    def _replay(self, endpoint: tuple[int, int], uid: Any) -> tuple[Any, ...] | None:
-        """``(answer,)`` when this call retries the last one: the answer is of that operation's result type."""
-        previous = self.answers.get(endpoint)
-        if previous is not None and previous[0] == uid:
-            return (previous[1],)
-        return None
-
-    def _answer(self, endpoint: tuple[int, int], uid: Any, answer: _Answer) -> _Answer:
-        self.answers[endpoint] = (uid, answer)
-        return answer
 
     def _take(self, session_id: int, permits: int) -> None:
         self.available -= permits
@@ -126,19 +110,11 @@ class SemaphoreState:
         return self._answer(endpoint, uid, True)
 
     def session_closed(self, session_id: int) -> None:
-        self.waiters.fail_all(
-            lambda: SessionExpiredError(f"CP session {session_id} ended while waiting for Semaphore {self.name!r}"),
-            lambda waiter: waiter.endpoint[0] == session_id,
-        )
-        for endpoint in [e for e in self.answers if e[0] == session_id]:
-            del self.answers[endpoint]
+        self._end_session(session_id)
         held = self.held.pop(session_id, 0)
         if held:
             self.available += held
             self._serve_waiters()
-
-    def destroyed(self) -> None:
-        self.waiters.fail_all(lambda: DistributedObjectDestroyedError(f"Semaphore {self.name!r} was destroyed"))
 
     def _drop_held(self, session_id: int, permits: int) -> None:
         left = self.held[session_id] - permits
@@ -158,9 +134,6 @@ class SemaphoreState:
             if permits <= self.available:
                 self._take(waiter.endpoint[0], permits)
                 self.waiters.respond(waiter, self._answer(waiter.endpoint, waiter.key, True))
-
-    def _timed_out(self, waiter: Waiter) -> None:
-        self.answers[waiter.endpoint] = (waiter.key, False)
 
 
 def _state(request: MemberRequest) -> SemaphoreState:

@@ -1,21 +1,7 @@
-"""The embedded member's PN counter service: CRDT replicas on the data members, replicated periodically."""
+"""The embedded member's PN counter service: CRDT replicas on the data members, replicated periodically.
 
-from hazelcast.embedded.pncounter.service import (
-    PN_COUNTER_CONFIG_SECTION,
-    PN_COUNTER_SERVICE,
-    PN_COUNTER_SERVICE_NAME,
-    REPLICATION_INTERVAL_SECONDS,
-    CounterReplica,
-    PNCounterConfig,
-    replicate_counters,
-)
+The package exports what its service module does (its ``__all__``).
+"""
 
-__all__ = [
-    "PN_COUNTER_CONFIG_SECTION",
-    "PN_COUNTER_SERVICE",
-    "PN_COUNTER_SERVICE_NAME",
-    "REPLICATION_INTERVAL_SECONDS",
-    "CounterReplica",
-    "PNCounterConfig",
-    "replicate_counters",
-]
+from hazelcast.embedded.pncounter.service import *  # noqa: F403
+from hazelcast.embedded.pncounter.service import __all__ as __all__

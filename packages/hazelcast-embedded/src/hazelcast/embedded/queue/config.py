@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hazelcast.embedded.config import MAX_BACKUP_COUNT
+from hazelcast.embedded.collection.config import BoundedItemsSettings
 from hazelcast.embedded.spec import StructureConfigSpec
 from hazelcast.errors import InvalidConfigurationError
 
@@ -12,7 +12,7 @@ __all__ = ["QUEUE_CONFIG_SECTION", "QueueConfig"]
 
 
 @dataclass(frozen=True, slots=True)
-class QueueConfig:
+class QueueConfig(BoundedItemsSettings):
     """Per-queue settings, by name pattern under ``queue:`` (the keys of Hazelcast's hazelcast.yaml).
 
     ``max_size`` (``max-size``): most items the queue holds, 0 for unbounded (``Integer.MAX_VALUE``); a full queue
@@ -32,28 +32,9 @@ class QueueConfig:
     statistics_enabled: bool = True
 
     def __post_init__(self) -> None:
-        if self.max_size < 0:
-            raise InvalidConfigurationError(f"max-size must be >= 0, got {self.max_size}")
+        self._check_size_and_backups()
         if self.empty_queue_ttl < -1:
             raise InvalidConfigurationError(f"empty-queue-ttl must be -1 or >= 0, got {self.empty_queue_ttl}")
-        if not 0 <= self.backup_count <= MAX_BACKUP_COUNT:
-            raise InvalidConfigurationError(
-                f"backup-count must be between 0 and {MAX_BACKUP_COUNT}, got {self.backup_count}"
-            )
-        if self.async_backup_count < 0 or self.backup_count + self.async_backup_count > MAX_BACKUP_COUNT:
-            raise InvalidConfigurationError(
-                f"async-backup-count must be >= 0 and backup-count + async-backup-count <= {MAX_BACKUP_COUNT}, "
-                f"got {self.backup_count} + {self.async_backup_count}"
-            )
-
-    @property
-    def total_backup_count(self) -> int:
-        """Every backup replica the items are copied to: the embedded member makes asynchronous backups at once too."""
-        return self.backup_count + self.async_backup_count
-
-    @property
-    def capacity(self) -> int:
-        return self.max_size if self.max_size > 0 else 2**31 - 1
 
 
 QUEUE_CONFIG_SECTION = StructureConfigSpec(section="queue", settings_type=QueueConfig)

@@ -16,12 +16,11 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, ItemEvents, mutate
+from hazelcast.embedded.collection.handlers import CollectionHandlers
+from hazelcast.embedded.collection.state import ITEM_ADDED, ITEM_REMOVED, mutate
 from hazelcast.embedded.requests import PENDING, MemberRequest
-from hazelcast.embedded.spec import MemberServiceSpec
 from hazelcast.embedded.waiters import WaitQueue, drop_waiters, waiters_of
 from hazelcast.errors import DistributedObjectDestroyedError
-from hazelcast.protocol import method
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -30,7 +29,6 @@ __all__ = ["QUEUE_SERVICE", "QUEUE_SERVICE_NAME", "QueueState"]
 
 #: The distributed-object service name of queues.
 QUEUE_SERVICE_NAME = "hz:impl:queueService"
-_EVENTS = ItemEvents(method("Queue.addListener"))
 _MAX_INT = 2**31 - 1
 
 
@@ -56,13 +54,13 @@ class QueueState:
         return QueueState(self.capacity, self.backup_count)
 
 
-def _key(name: str) -> tuple[str, str]:
-    return (QUEUE_SERVICE_NAME, name)
-
-
-def _state(request: MemberRequest, name: str) -> QueueState:
-    config = request.cluster.structure_configs.lookup("queue", name)
-    return request.state(_key(name), lambda: QueueState(config.capacity, config.total_backup_count))
+_QUEUES: CollectionHandlers[QueueState] = CollectionHandlers(
+    "Queue",
+    QUEUE_SERVICE_NAME,
+    "queue",
+    lambda config: QueueState(config.capacity, config.total_backup_count),
+    deque,
+)
 
 
 def _takers(request: MemberRequest, name: str) -> WaitQueue:
@@ -83,9 +81,9 @@ def _append(request: MemberRequest, name: str, state: QueueState, values: list[b
         target.items.extend(values)
         return True
 
-    mutate(request, state, _key(name), append)
+    mutate(request, state, _QUEUES.key(name), append)
     state.emptied_at = None
-    _EVENTS.publish(request, _key(name), values, ITEM_ADDED)
+    _QUEUES.events.publish(request, _QUEUES.key(name), values, ITEM_ADDED)
 
 
 def _pop_head(request: MemberRequest, name: str, state: QueueState, count: int) -> list[bytes]:
@@ -100,8 +98,8 @@ def _pop_head(request: MemberRequest, name: str, state: QueueState, count: int) 
             target.items.popleft()
         return True
 
-    mutate(request, state, _key(name), pop)
-    _EVENTS.publish(request, _key(name), taken, ITEM_REMOVED)
+    mutate(request, state, _QUEUES.key(name), pop)
+    _QUEUES.events.publish(request, _QUEUES.key(name), taken, ITEM_REMOVED)
     _note_if_empty(request, name, state)
     return taken
 
@@ -109,7 +107,7 @@ def _pop_head(request: MemberRequest, name: str, state: QueueState, count: int) 
 def _remove_where(request: MemberRequest, name: str, removed: Iterable[bytes], keep: Any) -> bool:
     """Remove the items for which ``keep(item)`` is false (``removed`` lists them, for the events)."""
     removed = list(removed)
-    state = request.find_state(_key(name))
+    state = request.find_state(_QUEUES.key(name))
     if state is None or not removed:
         return False
 
@@ -117,8 +115,8 @@ def _remove_where(request: MemberRequest, name: str, removed: Iterable[bytes], k
         target.items = deque(item for item in target.items if keep(item))
         return True
 
-    mutate(request, state, _key(name), filter_items)
-    _EVENTS.publish(request, _key(name), removed, ITEM_REMOVED)
+    mutate(request, state, _QUEUES.key(name), filter_items)
+    _QUEUES.events.publish(request, _QUEUES.key(name), removed, ITEM_REMOVED)
     _note_if_empty(request, name, state)
     _putters(request, name).notify()
     return True
@@ -141,7 +139,7 @@ def _purge_if_still_empty(cluster: EmbeddedCluster, name: str, emptied_at: float
         return
     partition_id = cluster.name_partition_id(name)
     owner = cluster.owner_of(partition_id)
-    state = owner.partitions[partition_id].get(_key(name))
+    state = owner.partitions[partition_id].get(_QUEUES.key(name))
     if state is None or state.items or state.emptied_at != emptied_at:
         return  # refilled (or already gone) since
     if waiters_of(cluster, (QUEUE_SERVICE_NAME, name, "take")).has_waiters:
@@ -154,7 +152,7 @@ def _purge_if_still_empty(cluster: EmbeddedCluster, name: str, emptied_at: float
 
 def _try_offer(request: MemberRequest, respond_with: Any) -> bool:
     params = request.params
-    state = _state(request, params.name)
+    state = _QUEUES.state(request, params.name)
     if len(state.items) >= state.capacity:
         return False
     _append(request, params.name, state, [params.value])
@@ -171,19 +169,19 @@ def queue_offer(request: MemberRequest) -> Any:
         return PENDING
     if params.timeout_millis <= 0:
         return False
-    return putters.park(request, lambda parked: _try_offer(parked, True), params.timeout_millis, False)
+    return putters.park(request, params.timeout_millis, False, attempt=lambda parked: _try_offer(parked, True))
 
 
 def queue_put(request: MemberRequest) -> Any:
     putters = _putters(request, request.params.name)
     if not putters.has_waiters and _try_offer(request, None):
         return PENDING
-    return putters.park(request, lambda parked: _try_offer(parked, None), -1, None)
+    return putters.park(request, -1, None, attempt=lambda parked: _try_offer(parked, None))
 
 
 def queue_add_all(request: MemberRequest) -> Any:
     params = request.params
-    state = _state(request, params.name)
+    state = _QUEUES.state(request, params.name)
     values = params.data_list
     if not values or len(state.items) + len(values) > state.capacity:
         return False
@@ -198,7 +196,7 @@ def queue_add_all(request: MemberRequest) -> Any:
 
 def _try_poll(request: MemberRequest) -> bool:
     name = request.params if isinstance(request.params, str) else request.params.name
-    state = request.find_state(_key(name))
+    state = request.find_state(_QUEUES.key(name))
     if state is None or not state.items:
         return False
     head = _pop_head(request, name, state, 1)[0]
@@ -215,18 +213,18 @@ def queue_poll(request: MemberRequest) -> Any:
         return PENDING
     if params.timeout_millis <= 0:
         return None
-    return takers.park(request, _try_poll, params.timeout_millis, None)
+    return takers.park(request, params.timeout_millis, None, attempt=_try_poll)
 
 
 def queue_take(request: MemberRequest) -> Any:
     takers = _takers(request, request.params)
     if not takers.has_waiters and _try_poll(request):
         return PENDING
-    return takers.park(request, _try_poll, -1, None)
+    return takers.park(request, -1, None, attempt=_try_poll)
 
 
 def _drain(request: MemberRequest, name: str, max_size: int) -> list[bytes]:
-    state = request.find_state(_key(name))
+    state = request.find_state(_QUEUES.key(name))
     if state is None:
         return []
     drained = _pop_head(request, name, state, max_size)
@@ -248,7 +246,7 @@ def queue_drain_to_max_size(request: MemberRequest) -> list[bytes]:
 
 def queue_remove(request: MemberRequest) -> bool:
     params = request.params
-    state = request.find_state(_key(params.name))
+    state = request.find_state(_QUEUES.key(params.name))
     if state is None or params.value not in state.items:
         return False
 
@@ -256,8 +254,8 @@ def queue_remove(request: MemberRequest) -> bool:
         target.items.remove(params.value)
         return True
 
-    mutate(request, state, _key(params.name), remove_first)
-    _EVENTS.publish(request, _key(params.name), [params.value], ITEM_REMOVED)
+    mutate(request, state, _QUEUES.key(params.name), remove_first)
+    _QUEUES.events.publish(request, _QUEUES.key(params.name), [params.value], ITEM_REMOVED)
     _note_if_empty(request, params.name, state)
     _putters(request, params.name).notify()
     return True
@@ -265,7 +263,7 @@ def queue_remove(request: MemberRequest) -> bool:
 
 def queue_compare_and_remove_all(request: MemberRequest) -> bool:
     params = request.params
-    state = request.find_state(_key(params.name))
+    state = request.find_state(_QUEUES.key(params.name))
     unwanted = set(params.data_list)
     removed = [item for item in state.items if item in unwanted] if state is not None else []
     return _remove_where(request, params.name, removed, lambda item: item not in unwanted)
@@ -273,7 +271,7 @@ def queue_compare_and_remove_all(request: MemberRequest) -> bool:
 
 def queue_compare_and_retain_all(request: MemberRequest) -> bool:
     params = request.params
-    state = request.find_state(_key(params.name))
+    state = request.find_state(_QUEUES.key(params.name))
     wanted = set(params.data_list)
     removed = [item for item in state.items if item not in wanted] if state is not None else []
     return _remove_where(request, params.name, removed, lambda item: item in wanted)
@@ -281,7 +279,7 @@ def queue_compare_and_retain_all(request: MemberRequest) -> bool:
 
 def queue_clear(request: MemberRequest) -> None:
     name = request.params
-    state = request.find_state(_key(name))
+    state = request.find_state(_QUEUES.key(name))
     if state is not None and state.items:
         _remove_where(request, name, list(state.items), lambda item: False)
 
@@ -289,60 +287,25 @@ def queue_clear(request: MemberRequest) -> None:
 # -- reads ------------------------------------------------------------------------------------------------------------
 
 
-def _items(request: MemberRequest, name: str) -> deque[bytes]:
-    state = request.find_state(_key(name))
-    return state.items if state is not None else deque()
-
-
-def queue_size(request: MemberRequest) -> int:
-    return len(_items(request, request.params))
-
-
-def queue_is_empty(request: MemberRequest) -> bool:
-    return not _items(request, request.params)
-
-
 def queue_peek(request: MemberRequest) -> bytes | None:
-    items = _items(request, request.params)
+    items = _QUEUES.items(request, request.params)
     return items[0] if items else None
 
 
-def queue_iterator(request: MemberRequest) -> list[bytes]:
-    return list(_items(request, request.params))
-
-
-def queue_contains(request: MemberRequest) -> bool:
-    return request.params.value in _items(request, request.params.name)
-
-
-def queue_contains_all(request: MemberRequest) -> bool:
-    present = set(_items(request, request.params.name))
-    return all(value in present for value in request.params.data_list)
-
-
 def queue_remaining_capacity(request: MemberRequest) -> int:
-    state = _state(request, request.params)
+    state = _QUEUES.state(request, request.params)
     return state.capacity - len(state.items)
 
 
-def queue_add_listener(request: MemberRequest) -> Any:
-    return ItemEvents.add_listener(request, _key(request.params.name))
-
-
-def queue_remove_listener(request: MemberRequest) -> bool:
-    return ItemEvents.remove_listener(request, _key(request.params.name))
-
-
-def _destroy(cluster: Any, service_name: str, name: str) -> None:
-    cluster.events.remove_topic((service_name, name))
+def _destroy(cluster: EmbeddedCluster, service_name: str, name: str) -> None:
+    CollectionHandlers.destroy(cluster, service_name, name)
     error = DistributedObjectDestroyedError(f"queue {name!r} was destroyed")
     drop_waiters(cluster, (QUEUE_SERVICE_NAME, name, "take"), error)
     drop_waiters(cluster, (QUEUE_SERVICE_NAME, name, "put"), error)
 
 
-QUEUE_SERVICE = MemberServiceSpec(
-    name="Queue",
-    handlers={
+QUEUE_SERVICE = _QUEUES.service_spec(
+    {
         "Queue.offer": queue_offer,
         "Queue.put": queue_put,
         "Queue.addAll": queue_add_all,
@@ -354,16 +317,9 @@ QUEUE_SERVICE = MemberServiceSpec(
         "Queue.compareAndRemoveAll": queue_compare_and_remove_all,
         "Queue.compareAndRetainAll": queue_compare_and_retain_all,
         "Queue.clear": queue_clear,
-        "Queue.size": queue_size,
-        "Queue.isEmpty": queue_is_empty,
         "Queue.peek": queue_peek,
-        "Queue.iterator": queue_iterator,
-        "Queue.contains": queue_contains,
-        "Queue.containsAll": queue_contains_all,
+        "Queue.iterator": _QUEUES.get_all,
         "Queue.remainingCapacity": queue_remaining_capacity,
-        "Queue.addListener": queue_add_listener,
-        "Queue.removeListener": queue_remove_listener,
     },
-    object_service_names=(QUEUE_SERVICE_NAME,),
-    destroy_object=_destroy,
+    destroy=_destroy,
 )

@@ -1,7 +1,8 @@
 """Parked ringbuffer reads: requests answered later, when the items they wait for are added.
 
 A read that cannot be answered yet (``readOne`` of the next sequence, ``readMany`` short of its minimum count) is
-returned as PENDING and kept here, per cluster and ringbuffer name, in arrival order. Every add wakes the waiters of
+returned as PENDING and kept here, per cluster and ringbuffer name, in arrival order: in the member's shared
+:class:`~hazelcast.embedded.waiters.WaitQueue`, each waiter carrying its :class:`ReadWaiter` as its payload. Every add wakes the waiters of
 its ringbuffer, oldest first. A waiter whose request was answered meanwhile (its member stopped, so it was failed) is
 dropped when met, and so is one whose client connection closed (nobody waits for its answer any more). The parked
 request keeps the progress of a ``readMany``, so items that arrive one at a time add up
@@ -14,6 +15,8 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hazelcast.embedded.waiters import WaitQueue
+
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
     from hazelcast.embedded.requests import MemberRequest
@@ -24,11 +27,6 @@ __all__ = ["ReadWaiter", "Waiters"]
 
 #: Parked reads of one ringbuffer beyond which (at each power of two) the abandoned ones are dropped on park.
 _PRUNE_THRESHOLD = 64
-
-
-def _abandoned(waiter: ReadWaiter) -> bool:
-    request = waiter.request
-    return request.done or request.connection.closed
 
 
 class ReadWaiter:
@@ -86,7 +84,7 @@ class Waiters:
     _of_cluster: weakref.WeakKeyDictionary[EmbeddedCluster, Waiters] = weakref.WeakKeyDictionary()
 
     def __init__(self) -> None:
-        self._by_name: dict[str, list[ReadWaiter]] = {}
+        self._by_name: dict[str, WaitQueue] = {}
 
     @classmethod
     def of(cls, cluster: EmbeddedCluster) -> Waiters:
@@ -95,42 +93,46 @@ class Waiters:
             found = cls._of_cluster[cluster] = cls()
         return found
 
-    def park(self, name: str, waiter: ReadWaiter) -> None:
-        waiting = self._by_name.setdefault(name, [])
-        if len(waiting) >= _PRUNE_THRESHOLD and len(waiting) & (len(waiting) - 1) == 0:
+    def park(self, name: str, read: ReadWaiter) -> None:
+        queue = self._by_name.get(name)
+        if queue is None:
+            queue = self._by_name[name] = WaitQueue()
+        parked = len(queue)
+        if parked >= _PRUNE_THRESHOLD and parked & (parked - 1) == 0:
             # Reads of clients that left pile up on a ringbuffer that gets no items: drop them now and then.
-            waiting[:] = [w for w in waiting if not _abandoned(w)]
-        waiting.append(waiter)
+            for waiter in queue:
+                if waiter.gone:
+                    queue.discard(waiter)
+        queue.park(read.request, -1, None, payload=read)
 
     def wake(self, name: str, container: RingbufferContainer, answer: Callable[[ReadWaiter, RingbufferContainer], Any]
              ) -> None:
         """Offer the ringbuffer's new items to its waiters, oldest first; ``answer`` responds to a satisfied one."""
-        waiting = self._by_name.get(name)
-        if not waiting:
+        queue = self._by_name.get(name)
+        if not queue:
             return
-        still: list[ReadWaiter] = []
-        for waiter in waiting:
-            if _abandoned(waiter):
+        for waiter in queue:
+            if waiter.gone:
+                queue.discard(waiter)
                 continue
+            read: ReadWaiter = waiter.payload
             try:
-                ready = waiter.read(container)
+                ready = read.read(container)
             except Exception as error:  # a client's filter failed: that request fails, the others go on
-                waiter.request.fail(error)
+                queue.fail(waiter, error)
                 continue
             if ready:
-                answer(waiter, container)
-            else:
-                still.append(waiter)
-        if still:
-            self._by_name[name] = still
-        else:
-            self._by_name.pop(name, None)
+                queue.discard(waiter)
+                answer(read, container)
+        if not queue:
+            del self._by_name[name]
 
     def fail_all(self, name: str, error: BaseException) -> None:
         """Fail every read parked on ``name`` (the ringbuffer was destroyed)."""
-        for waiter in self._by_name.pop(name, []):
-            waiter.request.fail(error)
+        queue = self._by_name.pop(name, None)
+        if queue is not None:
+            queue.fail_all(lambda: error)
 
     def count(self, name: str) -> int:
         """How many reads of ``name`` are parked and not answered yet."""
-        return sum(1 for waiter in self._by_name.get(name, ()) if not _abandoned(waiter))
+        return sum(1 for waiter in self._by_name.get(name, ()) if not waiter.gone)
