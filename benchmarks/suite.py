@@ -19,12 +19,14 @@ A workload the checkout lacks (SQL before its distribution is merged) prints a n
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import pathlib
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,8 +96,29 @@ def start_member(cpus: list[int]) -> tuple[subprocess.Popen[str], str]:
     return process, ready["members"][0]
 
 
+def member_cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) the member process has used so far (0 when it is not ours to read)."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def member_rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def run_client(python: str, label: str, address: str, workload: Workload, ops: int, warmup: int,
-               cpus: list[int]) -> dict[str, Any]:
+               cpus: list[int], member_pid: int | None = None) -> dict[str, Any]:
+    member_before = member_cpu_s(member_pid)
     completed = subprocess.run(
         [python, str(RUNNER), "--label", label, "--members", address, "--workload", workload.runner_workload,
          "--tasks", str(workload.tasks), "--ops", str(ops), "--warmup", str(warmup)],
@@ -106,10 +129,13 @@ def run_client(python: str, label: str, address: str, workload: Workload, ops: i
     )
     if completed.returncode != 0:
         return {"client": label, "failed": completed.stderr.strip().splitlines()[-1:] or ["no output"]}
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    # The member's CPU over the whole client run (set-up and warm-up included: an upper bound per operation).
+    result["member_us_per_op"] = (member_cpu_s(member_pid) - member_before) * 1e6 / (ops + warmup)
+    return result
 
 
-_FIGURES = ("ops_per_s", "cpu_us_per_op", "user_us_per_op", "sys_us_per_op", "p50_us", "p99_us")
+_FIGURES = ("ops_per_s", "cpu_us_per_op", "user_us_per_op", "sys_us_per_op", "p50_us", "p99_us", "member_us_per_op")
 
 
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -122,7 +148,8 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 HEADER = (f"{'workload':<34} | {'ours ops/s':>10} {'CPU µs':>8} {'sys':>6} {'p50 µs':>8} {'p99 µs':>8} | "
-          f"{'off. ops/s':>10} {'CPU µs':>8} {'sys':>6} {'p50 µs':>8} {'p99 µs':>8} | {'ops x':>6} {'CPU x':>6}")
+          f"{'off. ops/s':>10} {'CPU µs':>8} {'sys':>6} {'p50 µs':>8} {'p99 µs':>8} | {'ops x':>6} {'CPU x':>6} | "
+          f"{'member µs':>9}")
 
 
 def row(label: str, ours: dict[str, Any], theirs: dict[str, Any]) -> str:
@@ -134,7 +161,58 @@ def row(label: str, ours: dict[str, Any], theirs: dict[str, Any]) -> str:
         return ours[key] / theirs[key] if theirs[key] else float("nan")
 
     return (f"{label:<34} | {figures(ours)} | {figures(theirs)} | "
-            f"{ratio('ops_per_s'):>6.2f} {ratio('cpu_us_per_op'):>6.2f}")
+            f"{ratio('ops_per_s'):>6.2f} {ratio('cpu_us_per_op'):>6.2f} | {ours['member_us_per_op']:>9.1f}")
+
+
+async def _load_entries(address: str, count: int) -> int:
+    """Put ``count`` entries (int keys, 100-byte strings) through our client; return their serialized size."""
+    from hazelcast.asyncio import HazelcastClient
+
+    client = await HazelcastClient.create_and_start(cluster_members=[address], cluster_name="dev")
+    try:
+        entries = await client.get_map("bench-memory")
+        serialization = getattr(client, "_serialization", None)
+        value = "value-".ljust(100, "x")
+        size = 0
+        for start in range(0, count, 2000):
+            batch = {key: value for key in range(start, min(count, start + 2000))}
+            await entries.put_all(batch)
+        if serialization is not None:
+            size = count * (len(serialization.to_data(0)) + len(serialization.to_data(value)))
+        else:
+            size = count * (12 + 112)  # an int key: 8-byte header + 4; the value: 8 + 4-byte length + 100
+        return size
+    finally:
+        await client.shutdown()
+
+
+def member_memory(member_pid: int, address: str, count: int) -> str:
+    before = member_rss_kib(member_pid)
+    serialized = asyncio.run(_load_entries(address, count))
+    after = member_rss_kib(member_pid)
+    held = (after - before) * 1024
+    return (f"member memory: {count:,} entries (int key, 100-byte string) of {serialized / count:.0f} serialized bytes "
+            f"each: resident grew {held / 2**20:.0f} MiB, {held / count:.0f} bytes per entry = "
+            f"{held / serialized:.2f}x their serialized size")
+
+
+def cluster_start_time(members: int) -> str:
+    from hazelcast.embedded import EmbeddedCluster
+
+    async def start_and_stop() -> float:
+        cluster = EmbeddedCluster(members)
+        started = time.perf_counter()
+        await cluster.start()
+        elapsed = time.perf_counter() - started
+        await cluster.shutdown()
+        return elapsed
+
+    created = time.perf_counter()
+    first = asyncio.run(start_and_stop())
+    first_total = time.perf_counter() - created
+    again = asyncio.run(start_and_stop())
+    return (f"embedded cluster of {members}: first start {first_total * 1000:.0f} ms in this process (plugin "
+            f"loading included; start() alone {first * 1000:.0f} ms), a second start {again * 1000:.0f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--official-python", help="interpreter of the official client (default: its venv)")
     parser.add_argument("--memory-ops", type=int, default=0,
                         help="after the table, run map_set of our client for this many ops and print its memory")
+    parser.add_argument("--member-entries", type=int, default=None,
+                        help="entries to load into the embedded member to measure its memory (default 1,000,000; "
+                             "0 in quick mode)")
     parser.add_argument("--json", action="store_true", help="also print every result as a JSON line")
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else max(1, args.repeat)
@@ -174,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
             notes = []
             for _ in range(repeat if not notes else 0):
                 for label, python in (("ours", sys.executable), ("official", official)):
-                    result = run_client(python, label, address, workload, ops, warmup, client_cpus)
+                    result = run_client(python, label, address, workload, ops, warmup, client_cpus,
+                                        member.pid if member else None)
                     if args.json:
                         print(json.dumps(result))
                     if "skipped" in result:
@@ -208,6 +290,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"ours, {args.memory_ops:,} map sets: {result['rss_start_kib']} -> {result['rss_end_kib']} KiB "
                       f"resident, {result['ops_per_s']:.0f} ops/s")
+        if member is not None:
+            entries = args.member_entries if args.member_entries is not None else (0 if args.quick else 1_000_000)
+            print("\n" + cluster_start_time(3))
+            if entries:
+                print(member_memory(member.pid, address, entries), flush=True)
         return 1 if failures else 0
     finally:
         if member is not None:
