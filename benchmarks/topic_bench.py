@@ -18,7 +18,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.map_bench import start_member  # noqa: E402
+from benchmarks.suite import start_member  # noqa: E402
 from tests.interop.official_env import official_python  # noqa: E402
 
 CLIENT_SCRIPT = ROOT / "benchmarks" / "topic_bench_client.py"
@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
 
     official = str(official_python())
-    member, address = start_member(1)
+    member, address = start_member([])
     try:
         print(f"member {address}; ours: {sys.executable}; official 5.7.0: {official}")
         print(f"{'case':<12} {'tasks':>5} | {'ours ops/s':>11} {'µs CPU/op':>10} | {'official ops/s':>14} "

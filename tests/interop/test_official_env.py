@@ -27,7 +27,7 @@ from tests.interop.request_cases import (
 pytestmark = pytest.mark.interop
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
-_BENCH_SCRIPT = _REPO_ROOT / "benchmarks" / "map_bench_client.py"
+_BENCH_SCRIPT = _REPO_ROOT / "benchmarks" / "client_runner.py"
 
 # wire-protocol.md §15: Map.put of "key-1" -> 54 on map "map", thread 1, ttl -1, correlation 2, partition 94.
 MAP_PUT_VECTOR = (
@@ -310,9 +310,9 @@ def test_benchmark_fails_loudly_without_a_cluster(official_python: Path) -> None
             str(_BENCH_SCRIPT),
             "--members",
             f"127.0.0.1:{_free_port()}",
-            "--op",
-            "get",
-            "--concurrency",
+            "--workload",
+            "map_get",
+            "--tasks",
             "4",
             "--ops",
             "100",
@@ -328,16 +328,16 @@ def test_benchmark_fails_loudly_without_a_cluster(official_python: Path) -> None
     )
     assert completed.returncode == 1
     assert completed.stdout == ""
-    assert "map_bench_client" in completed.stderr
+    assert "client_runner" in completed.stderr
 
 
-def test_benchmark_rejects_zero_concurrency(official_python: Path) -> None:
+def test_benchmark_rejects_zero_tasks(official_python: Path) -> None:
     completed = subprocess.run(
-        [str(official_python), str(_BENCH_SCRIPT), "--members", "127.0.0.1:5701", "--concurrency", "0"],
+        [str(official_python), str(_BENCH_SCRIPT), "--members", "127.0.0.1:5701", "--tasks", "0"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert completed.returncode == 2
-    assert "--concurrency" in completed.stderr
+    assert "--tasks" in completed.stderr

@@ -74,3 +74,28 @@ def test_fragments_refused_before_authentication_and_orphans_rejected() -> None:
     orphan = encode_message([(END_FRAGMENT, fragment_id), (0, b"x")])
     with pytest.raises(FramingError, match="without its first fragment"):
         MessageReader().feed(bytes(orphan))
+
+
+def test_large_frames_arriving_in_many_reads_keep_their_bytes_and_their_neighbours() -> None:
+    large = bytes(range(256)) * 1500  # 384,000 bytes: past the size at which a frame is joined straight from the reads
+    first = encode_message([(UNFRAGMENTED, _initial(0x010200, 5)), (0, large), (0, b"after")])
+    second = encode_message([(UNFRAGMENTED, _initial(0x000B00, 6)), (0, large[:70_000])])
+    stream = bytes(first + second)
+    for chunk in (65_536, 100_003, 262_144, len(first) - 3, len(first), len(stream)):
+        reader = MessageReader()
+        messages = []
+        for start in range(0, len(stream), chunk):
+            messages += reader.feed(stream[start : start + chunk])
+        assert [correlation_id(m) for m in messages] == [5, 6]
+        assert messages[0][1] == (0, large)
+        assert messages[0][2] == (IS_FINAL, b"after")
+        assert messages[1][1] == (IS_FINAL, large[:70_000])
+        assert reader.pending_bytes == 0
+
+
+def test_large_frame_arriving_in_many_reads_still_counts_toward_the_unauthenticated_limit() -> None:
+    message = bytes(encode_message([(UNFRAGMENTED, b"x" * 200_000)]))
+    reader = MessageReader(max_message_bytes=150_000)
+    with pytest.raises(FramingError, match="150000"):
+        for start in range(0, len(message), 65_536):
+            reader.feed(message[start : start + 65_536])

@@ -58,6 +58,9 @@ _EVENT_FLAGS = IS_EVENT | BACKUP_EVENT
 #: Seconds between two checks, under smart routing, that every member has a connection (as the official client).
 _MEMBER_CONNECT_PERIOD = 1.0
 _BACKUP_EVENT_OFFSET = 16
+#: A request at least this long is handed to the transport as a memoryview: what the socket does not take at once is
+#: then copied into the transport's buffer once, instead of being sliced into a new bytearray first.
+_LARGE_WRITE = 64 * 1024
 
 
 def parse_address(text: str) -> list[Address]:
@@ -173,7 +176,8 @@ class Connection(asyncio.Protocol):
             if self._invocations.in_flight <= 1 and self.live and not self._write_paused and not self._queue:
                 # A lone request (nothing else in flight) goes out at once: deferring it would only cost a loop
                 # iteration. Under load, writes of one iteration are gathered into one.
-                self._transport.write(buffer)  # type: ignore[union-attr]
+                data = buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer)
+                self._transport.write(data)  # type: ignore[union-attr]
                 self.last_write = self._loop.time()
                 return
             self._flush_scheduled = True
@@ -187,7 +191,11 @@ class Connection(asyncio.Protocol):
             return
         queue = self._queue
         self._queue = []
-        transport.write(queue[0] if len(queue) == 1 else b"".join(queue))
+        if len(queue) == 1:
+            buffer = queue[0]
+            transport.write(buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer))
+        else:
+            transport.write(b"".join(queue))
         self.last_write = self._loop.time()
 
     # -- closing ------------------------------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ BACKUP_EVENT = 0x0080
 #: ``int32 length, uint16 flags``
 FRAME_HEADER = struct.Struct("<iH")
 _HEADER_SIZE = FRAME_HEADER.size
+#: A frame at least this long, arriving in many reads, is joined straight into its payload (see ``_cut_large_frame``).
+_LARGE_FRAME = 64 * 1024
 _INT32 = struct.Struct("<i")
 _INT64 = struct.Struct("<q")
 
@@ -121,13 +123,18 @@ class MessageReader:
         self.allow_fragments = allow_fragments
 
     def feed(self, data: bytes) -> list[Message]:
+        completed: list[Message] = []
         if self._buffered:
             self._chunks.append(data)
             self._buffered += len(data)
             if self._buffered < self._wanted:
-                return []
-            buf = b"".join(self._chunks)
+                return completed
+            if self._wanted >= _LARGE_FRAME:
+                buf = self._cut_large_frame(completed)
+            else:
+                buf = b"".join(self._chunks)
             self._chunks = []
+            self._buffered = 0
         else:
             buf = bytes(data)
         end = len(buf)
@@ -135,7 +142,6 @@ class MessageReader:
         wanted = _HEADER_SIZE
         frames = self._frames
         limit = self.max_message_bytes
-        completed: list[Message] = []
         unpack = FRAME_HEADER.unpack_from
         while end - pos >= _HEADER_SIZE:
             length, flags = unpack(buf, pos)
@@ -167,6 +173,42 @@ class MessageReader:
         else:
             self._buffered = 0
         return completed
+
+    def _cut_large_frame(self, completed: list[Message]) -> bytes:
+        """Cut the large frame the buffered chunks now hold (its header starts the first chunk); return what follows.
+
+        The payload is joined straight from the chunks (memoryviews skip the header and the bytes after the frame), so
+        a large value is copied once here rather than joined with its neighbours and then sliced out of them.
+        """
+        chunks = self._chunks
+        length = self._wanted
+        first = chunks[0]
+        flags = FRAME_HEADER.unpack_from(first, 0)[1]
+        limit = self.max_message_bytes
+        if limit is not None:
+            self._size += length
+            if self._size > limit:
+                raise FramingError(f"message exceeds {limit} bytes before authentication")
+        after = self._buffered - length
+        last = chunks[-1]
+        keep = len(last) - after
+        if len(chunks) == 1:
+            payload = first[_HEADER_SIZE:length]
+        else:
+            parts: list[bytes | memoryview] = [memoryview(first)[_HEADER_SIZE:]]
+            parts += chunks[1:-1]
+            parts.append(memoryview(last)[:keep] if after else last)
+            payload = b"".join(parts)
+        frames = self._frames
+        frames.append((flags, payload))
+        if flags & IS_FINAL:
+            self._size = 0
+            if frames[0][0] & UNFRAGMENTED == UNFRAGMENTED:
+                completed.append(frames)
+            else:
+                self._add_fragment(frames, completed)
+            self._frames = []
+        return last[keep:] if after else b""
 
     def _add_fragment(self, frames: Message, completed: list[Message]) -> None:
         if not self.allow_fragments:
