@@ -219,7 +219,7 @@ class NearCachedMap(Map[Any, Any]):
         if self._near_cache.get(key_data) is not MISS:
             return True
         request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id(self._loop))
-        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)  # type: ignore[no-any-return]
+        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)
 
     async def get_all(self, keys: Sequence[Any]) -> dict[Any, Any]:
         """The values of ``keys``: cached ones from the near cache, the others from the cluster (then cached)."""
