@@ -78,7 +78,7 @@ class Aggregator(IdentifiedDataSerializable, Generic[AggregatorResultType]):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.attribute_path == other.attribute_path  # type: ignore[attr-defined]
+        return self.attribute_path == other.attribute_path
 
     def __hash__(self) -> int:
         return hash((type(self), self.attribute_path))

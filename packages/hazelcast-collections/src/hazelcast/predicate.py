@@ -104,7 +104,7 @@ class Predicate(IdentifiedDataSerializable):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._state() == other._state()  # type: ignore[attr-defined]
+        return self._state() == other._state()
 
     def __hash__(self) -> int:
         return hash((type(self), repr(self._state())))

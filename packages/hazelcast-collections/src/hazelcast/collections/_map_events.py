@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
+from hazelcast.proxy import Proxy
 from hazelcast.proxy.base import EntryEvent, EntryEventType
 
 if TYPE_CHECKING:
-    from hazelcast.proxy import ProxyContext
+    from hazelcast.predicate import Predicate
 
 __all__ = ["MapEventsMixin"]
 
@@ -20,32 +21,32 @@ _ADD_WITH_PREDICATE = method("Map.addEntryListenerWithPredicate")
 _ADD_TO_KEY_WITH_PREDICATE = method("Map.addEntryListenerToKeyWithPredicate")
 _REMOVE = method("Map.removeEntryListener")
 
-EntryEventCallable = Callable[[EntryEvent[Any, Any]], Any]
 
 
-class MapEventsMixin:
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+
+#: A user function called with each entry event (it may be a coroutine function).
+EntryEventCallable = Callable[[EntryEvent[KeyType, ValueType]], Any]
+
+
+class MapEventsMixin(Proxy, Generic[KeyType, ValueType]):
     """``add_entry_listener`` / ``remove_entry_listener``."""
-
-    if TYPE_CHECKING:
-        name: str
-        _context: ProxyContext
-        _to_data: Callable[[Any], bytes]
-        _to_object: Callable[[Any], Any]
 
     async def add_entry_listener(
         self,
         include_value: bool = False,
-        key: Any = None,
-        predicate: Any = None,
-        added_func: EntryEventCallable | None = None,
-        removed_func: EntryEventCallable | None = None,
-        updated_func: EntryEventCallable | None = None,
-        evicted_func: EntryEventCallable | None = None,
-        evict_all_func: EntryEventCallable | None = None,
-        clear_all_func: EntryEventCallable | None = None,
-        merged_func: EntryEventCallable | None = None,
-        expired_func: EntryEventCallable | None = None,
-        loaded_func: EntryEventCallable | None = None,
+        key: KeyType | None = None,
+        predicate: Predicate | None = None,
+        added_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        removed_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        updated_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        evicted_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        evict_all_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        clear_all_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        merged_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        expired_func: EntryEventCallable[KeyType, ValueType] | None = None,
+        loaded_func: EntryEventCallable[KeyType, ValueType] | None = None,
     ) -> str:
         """Call the given functions on the changes of this map; returns the registration id.
 
@@ -54,7 +55,7 @@ class MapEventsMixin:
         no values. A function may be a coroutine function; a function that raises is logged and keeps receiving
         events. The listener follows the client through member losses and reconnections.
         """
-        by_type: dict[int, EntryEventCallable] = {}
+        by_type: dict[int, EntryEventCallable[KeyType, ValueType]] = {}
         for event_type, function in (
             (EntryEventType.ADDED, added_func),
             (EntryEventType.REMOVED, removed_func),

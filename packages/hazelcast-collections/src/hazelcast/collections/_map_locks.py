@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 import structlog
 
 from hazelcast.protocol import method
-from hazelcast.proxy import check_not_none, task_id, to_millis
-
-if TYPE_CHECKING:
-    from hazelcast.proxy import ProxyContext
+from hazelcast.proxy import Proxy, check_not_none, task_id, to_millis
 
 __all__ = ["MapLocksMixin"]
 
@@ -38,17 +35,14 @@ _WAIT_FOREVER = 10.0**9
 _REFERENCE_IDS = itertools.count(1)
 
 
-class MapLocksMixin:
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+ResultType = TypeVar("ResultType")
+
+
+class MapLocksMixin(Proxy, Generic[KeyType, ValueType]):
     """``lock``, ``try_lock``, ``unlock``, ``is_locked``, ``force_unlock``, ``lock_context``, ``try_put``,
     ``try_remove``."""
-
-    if TYPE_CHECKING:
-        name: str
-        _context: ProxyContext
-        _loop: asyncio.AbstractEventLoop
-        _to_data: Callable[[Any], bytes]
-        _call: Callable[..., Any]
-        _partition_of: Callable[[bytes], int]
 
 
     @staticmethod
@@ -56,7 +50,7 @@ class MapLocksMixin:
         # Members use reference ids to recognise a retried lock operation; one process-wide counter keeps them unique.
         return next(_REFERENCE_IDS)
 
-    async def lock(self, key: Any, lease_time: float | None = None) -> None:
+    async def lock(self, key: KeyType, lease_time: float | None = None) -> None:
         """Lock ``key`` for the current task, waiting as long as another task or client holds it.
 
         The lock is reentrant (as many :meth:`unlock` as locks) and exists whether or not the key has a value.
@@ -69,7 +63,7 @@ class MapLocksMixin:
         await self._wait_for_lock(key_data, thread_id, self._call(request, self._partition_of(key_data), None, True,
                                                                  _WAIT_FOREVER))
 
-    async def try_lock(self, key: Any, lease_time: float | None = None, timeout: float = 0) -> bool:
+    async def try_lock(self, key: KeyType, lease_time: float | None = None, timeout: float = 0) -> bool:
         """Lock ``key`` if it is free within ``timeout`` seconds (0: only if free now; negative: wait as long as it
         takes); True if locked. ``lease_time`` as for :meth:`lock`."""
         check_not_none(key, "key")
@@ -83,9 +77,9 @@ class MapLocksMixin:
         invocation_timeout = _WAIT_FOREVER if timeout_ms < 0 else timeout + self._context.config.invocation_timeout
         invocation = self._call(request, self._partition_of(key_data), _TRY_LOCK.decode_response, True,
                                 invocation_timeout)
-        return await self._wait_for_lock(key_data, thread_id, invocation)  # type: ignore[no-any-return]
+        return await self._wait_for_lock(key_data, thread_id, invocation)
 
-    async def _wait_for_lock(self, key_data: bytes, thread_id: int, invocation: Any) -> Any:
+    async def _wait_for_lock(self, key_data: bytes, thread_id: int, invocation: Awaitable[ResultType]) -> ResultType:
         try:
             return await invocation
         except asyncio.CancelledError:
@@ -95,33 +89,33 @@ class MapLocksMixin:
             self._call(request, self._partition_of(key_data), None, True).add_done_callback(_log_withdrawal)
             raise
 
-    async def unlock(self, key: Any) -> None:
+    async def unlock(self, key: KeyType) -> None:
         """Release one lock of ``key`` held by the current task (IllegalMonitorStateError if it holds none)."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _UNLOCK.encode_request(self.name, key_data, task_id(self._loop), self._reference_id())
         await self._call(request, self._partition_of(key_data), None, True)
 
-    async def force_unlock(self, key: Any) -> None:
+    async def force_unlock(self, key: KeyType) -> None:
         """Release the lock of ``key`` whoever holds it, however many times."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _FORCE_UNLOCK.encode_request(self.name, key_data, self._reference_id())
         await self._call(request, self._partition_of(key_data), None, True)
 
-    async def is_locked(self, key: Any) -> bool:
+    async def is_locked(self, key: KeyType) -> bool:
         """Whether ``key`` is locked, by anyone."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _IS_LOCKED.encode_request(self.name, key_data)
-        return await self._call(request, self._partition_of(key_data), _IS_LOCKED.decode_response, True)  # type: ignore[no-any-return]
+        return await self._call(request, self._partition_of(key_data), _IS_LOCKED.decode_response, True)
 
-    def lock_context(self, key: Any) -> AbstractAsyncContextManager[None]:
+    def lock_context(self, key: KeyType) -> AbstractAsyncContextManager[None]:
         """``async with m.lock_context(key):`` locks ``key`` for the block and unlocks it at its end."""
         check_not_none(key, "key")
         return _LockContext(self, key)
 
-    async def try_put(self, key: Any, value: Any, timeout: float = 0) -> bool:
+    async def try_put(self, key: KeyType, value: ValueType, timeout: float = 0) -> bool:
         """Put unless another task keeps ``key`` locked for more than ``timeout`` seconds; True if put."""
         check_not_none(key, "key")
         check_not_none(value, "value")
@@ -129,27 +123,27 @@ class MapLocksMixin:
         key_data = self._to_data(key)
         timeout_ms = to_millis(timeout)
         request = _TRY_PUT.encode_request(self.name, key_data, self._to_data(value), task_id(self._loop), timeout_ms)
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             request, self._partition_of(key_data), _TRY_PUT.decode_response, False,
             max(timeout, 0) + self._context.config.invocation_timeout,
         )
 
-    async def try_remove(self, key: Any, timeout: float = 0) -> bool:
+    async def try_remove(self, key: KeyType, timeout: float = 0) -> bool:
         """Remove ``key`` unless another task keeps it locked for more than ``timeout`` seconds; True if removed."""
         check_not_none(key, "key")
         check_not_none(timeout, "timeout")
         key_data = self._to_data(key)
         request = _TRY_REMOVE.encode_request(self.name, key_data, task_id(self._loop), to_millis(timeout))
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             request, self._partition_of(key_data), _TRY_REMOVE.decode_response, False,
             max(timeout, 0) + self._context.config.invocation_timeout,
         )
 
 
-class _LockContext(AbstractAsyncContextManager[None]):
+class _LockContext(AbstractAsyncContextManager[None], Generic[KeyType]):
     __slots__ = ("_map", "_key")
 
-    def __init__(self, map: MapLocksMixin, key: Any) -> None:
+    def __init__(self, map: MapLocksMixin[KeyType, Any], key: KeyType) -> None:
         self._map = map
         self._key = key
 

@@ -6,15 +6,17 @@ A mixin of :class:`~hazelcast.collections.map.Map`, kept apart so each module st
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from hazelcast.aggregator import Aggregator
 from hazelcast.config import BitmapIndexOptions, IndexConfig, IndexType, IndexUtil
 from hazelcast.predicate import IterationType, PagingPredicate, Predicate
 from hazelcast.projection import Projection
 from hazelcast.protocol import method
-from hazelcast.proxy import check_not_none, task_id, to_millis
+from hazelcast.protocol.codec import MethodCodec
+from hazelcast.protocol.frames import Message
+from hazelcast.proxy import Proxy, check_not_none, task_id, to_millis
 
 __all__ = ["MapQueryMixin"]
 
@@ -75,21 +77,17 @@ def _check_predicate(predicate: Any, allow_paging: bool = True) -> None:
         raise ValueError("a paging predicate cannot be used here")
 
 
-class MapQueryMixin:
-    """Queries and server-side logic of a :class:`~hazelcast.collections.map.Map`."""
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+ResultType = TypeVar("ResultType")
 
-    # Provided by Proxy and Map.
-    name: str
-    _to_data: Any
-    _to_object: Any
-    _invoke: Any
-    _call: Any
-    _partition_of: Any
-    _loop: Any
+
+class MapQueryMixin(Proxy, Generic[KeyType, ValueType]):
+    """Queries and server-side logic of a :class:`~hazelcast.collections.map.Map`."""
 
     # -- queries ---------------------------------------------------------------------------------------------------
 
-    def _paging_request(self, codec: Any, predicate: PagingPredicate, iteration_type: IterationType) -> bytearray:
+    def _paging_request(self, codec: MethodCodec, predicate: PagingPredicate, iteration_type: IterationType) -> bytearray:
         predicate.iteration_type = iteration_type
         to_data = self._to_data
         pages = [page for page, _ in predicate.anchor_list]
@@ -104,12 +102,14 @@ class MapQueryMixin:
             None,
             None,
         )
-        return codec.encode_request(self.name, holder)  # type: ignore[no-any-return]
+        return codec.encode_request(self.name, holder)
 
-    def _paging_decoder(self, codec: Any, predicate: PagingPredicate, convert: Any) -> Any:
+    def _paging_decoder(
+        self, codec: MethodCodec, predicate: PagingPredicate, convert: Callable[[Any], ResultType]
+    ) -> Callable[[Message], ResultType]:
         to_object = self._to_object
 
-        def decode(message: Any) -> Any:
+        def decode(message: Message) -> ResultType:
             response, anchor_holder = codec.decode_response(message)
             results = convert(response)
             predicate.anchor_list = [
@@ -124,11 +124,11 @@ class MapQueryMixin:
         to_object = self._to_object
         return [to_object(data) for data in data_list]
 
-    def _entries(self, entries: list[tuple[bytes, bytes]]) -> list[tuple[Any, Any]]:
+    def _entries(self, entries: list[tuple[bytes, bytes]]) -> list[tuple[KeyType, ValueType]]:
         to_object = self._to_object
         return [(to_object(key), to_object(value)) for key, value in entries]
 
-    async def key_set(self, predicate: Predicate | None = None) -> list[Any]:
+    async def key_set(self, predicate: Predicate | None = None) -> list[KeyType]:
         """The keys, or those of the entries ``predicate`` selects (one page of them with a paging predicate)."""
         decode_list = _KEY_SET.decode_response
         if predicate is None:
@@ -142,7 +142,7 @@ class MapQueryMixin:
         request = _KEY_SET_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
         return await self._invoke(request, lambda m: self._objects(decode_list(m)), True)
 
-    async def values(self, predicate: Predicate | None = None) -> list[Any]:
+    async def values(self, predicate: Predicate | None = None) -> list[ValueType]:
         """The values, or those of the entries ``predicate`` selects (one page of them with a paging predicate)."""
         decode_list = _VALUES.decode_response
         if predicate is None:
@@ -154,7 +154,7 @@ class MapQueryMixin:
         request = _VALUES_WITH_PREDICATE.encode_request(self.name, self._to_data(predicate))
         return await self._invoke(request, lambda m: self._objects(decode_list(m)), True)
 
-    async def entry_set(self, predicate: Predicate | None = None) -> list[tuple[Any, Any]]:
+    async def entry_set(self, predicate: Predicate | None = None) -> list[tuple[KeyType, ValueType]]:
         """The (key, value) pairs, or those ``predicate`` selects (one page of them with a paging predicate)."""
         decode_entries = _ENTRY_SET.decode_response
         if predicate is None:
@@ -238,7 +238,7 @@ class MapQueryMixin:
 
     # -- entry processors ------------------------------------------------------------------------------------------
 
-    async def execute_on_key(self, key: Any, entry_processor: Any) -> Any:
+    async def execute_on_key(self, key: KeyType, entry_processor: Any) -> Any:
         """Run ``entry_processor`` (an object whose class the members know) on the entry of ``key``; its result."""
         check_not_none(key, "key")
         check_not_none(entry_processor, "entry_processor")
@@ -248,7 +248,7 @@ class MapQueryMixin:
         decode = _EXECUTE_ON_KEY.decode_response
         return await self._call(request, self._partition_of(key_data), lambda m: to_object(decode(m)))
 
-    async def execute_on_keys(self, keys: Sequence[Any], entry_processor: Any) -> list[tuple[Any, Any]]:
+    async def execute_on_keys(self, keys: Sequence[KeyType], entry_processor: Any) -> list[tuple[KeyType, Any]]:
         """Run ``entry_processor`` on the entries of ``keys``; (key, result) pairs of the results that are not None."""
         check_not_none(keys, "keys")
         check_not_none(entry_processor, "entry_processor")
@@ -262,7 +262,9 @@ class MapQueryMixin:
         decode = _EXECUTE_ON_KEYS.decode_response
         return await self._invoke(request, lambda m: self._entries(decode(m)))
 
-    async def execute_on_entries(self, entry_processor: Any, predicate: Predicate | None = None) -> list[tuple[Any, Any]]:
+    async def execute_on_entries(
+        self, entry_processor: Any, predicate: Predicate | None = None
+    ) -> list[tuple[KeyType, Any]]:
         """Run ``entry_processor`` on every entry, or those ``predicate`` selects; (key, result) pairs."""
         check_not_none(entry_processor, "entry_processor")
         if predicate is None:
@@ -283,7 +285,7 @@ class MapQueryMixin:
         removals; returns its registration id for :meth:`remove_interceptor`."""
         check_not_none(interceptor, "interceptor")
         request = _ADD_INTERCEPTOR.encode_request(self.name, self._to_data(interceptor))
-        return await self._invoke(request, _ADD_INTERCEPTOR.decode_response)  # type: ignore[no-any-return]
+        return await self._invoke(request, _ADD_INTERCEPTOR.decode_response)
 
     async def remove_interceptor(self, registration_id: str) -> bool:
         """Remove the interceptor :meth:`add_interceptor` registered; False if there was none with that id."""
@@ -291,11 +293,11 @@ class MapQueryMixin:
         if not isinstance(registration_id, str):
             raise TypeError(f"registration_id must be a str, not {type(registration_id).__name__}")
         request = _REMOVE_INTERCEPTOR.encode_request(self.name, registration_id)
-        return await self._invoke(request, _REMOVE_INTERCEPTOR.decode_response)  # type: ignore[no-any-return]
+        return await self._invoke(request, _REMOVE_INTERCEPTOR.decode_response)
 
     # -- MapStore --------------------------------------------------------------------------------------------------
 
-    async def put_transient(self, key: Any, value: Any, ttl: float | None = None, max_idle: float | None = None) -> None:
+    async def put_transient(self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None) -> None:
         """Map ``key`` to ``value`` in memory only: the map's MapStore is not written.
 
         ``ttl`` / ``max_idle`` are seconds (0 = forever; None = the map's configuration on the member).
@@ -312,7 +314,7 @@ class MapQueryMixin:
             )
         await self._call(request, self._partition_of(key_data))
 
-    async def load_all(self, keys: Sequence[Any] | None = None, replace_existing_values: bool = True) -> None:
+    async def load_all(self, keys: Sequence[KeyType] | None = None, replace_existing_values: bool = True) -> None:
         """Load entries from the map's MapStore: those of ``keys``, or all the store has.
 
         ``replace_existing_values``: whether loaded values replace the ones in memory.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 
@@ -62,7 +62,11 @@ def create_map_proxy(service_name: str, name: str, context: ProxyContext) -> Map
     return NearCachedMap(service_name, name, context, config)
 
 
-class NearCachedMap(Map[Any, Any]):
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+
+
+class NearCachedMap(Map[KeyType, ValueType]):
     """A :class:`~hazelcast.collections.Map` with a near cache (see :mod:`hazelcast.collections.near_cache`)."""
 
     def __init__(self, service_name: str, name: str, context: ProxyContext, config: Any) -> None:
@@ -180,18 +184,19 @@ class NearCachedMap(Map[Any, Any]):
 
     # -- reads ------------------------------------------------------------------------------------------------------
 
-    async def get(self, key: Any) -> Any:
+    async def get(self, key: KeyType) -> ValueType | None:
         """The value of ``key`` from the near cache, else from the cluster (then cached)."""
         if key is None:  # check_not_none, inlined: this is the near cache's hot path
             raise ValueError("key must not be None")
         value = self._cached(key_data := self._to_data(key))
         if value is not MISS:
-            return value
+            cached: ValueType = value  # the near cache holds this map's values (deserialized on a hit)
+            return cached
         if not self._started:
             await self._start()
         return await self._get_and_cache(key_data)
 
-    async def _get_and_cache(self, key_data: bytes) -> Any:
+    async def _get_and_cache(self, key_data: bytes) -> ValueType | None:
         near_cache = self._near_cache
         reservation = near_cache.reserve(key_data)
         request = _GET.encode_request(self.name, key_data, task_id(self._loop))
@@ -200,9 +205,9 @@ class NearCachedMap(Map[Any, Any]):
         to_object = self._to_object
         binary = near_cache.config.in_memory_format == InMemoryFormat.BINARY
 
-        def decode(message: Message) -> Any:
+        def decode(message: Message) -> ValueType | None:
             data = _GET.decode_response(message)
-            value = to_object(data)
+            value: ValueType | None = to_object(data)
             near_cache.publish(key_data, reservation, data if binary else value)
             return value
 
@@ -212,21 +217,21 @@ class NearCachedMap(Map[Any, Any]):
             near_cache.release(key_data, reservation)
             raise
 
-    async def contains_key(self, key: Any) -> bool:
+    async def contains_key(self, key: KeyType) -> bool:
         """Whether ``key`` has a value; a cached key answers without asking the cluster."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         if self._near_cache.get(key_data) is not MISS:
             return True
         request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id(self._loop))
-        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)  # type: ignore[no-any-return]
+        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)
 
-    async def get_all(self, keys: Sequence[Any]) -> dict[Any, Any]:
+    async def get_all(self, keys: Sequence[KeyType]) -> dict[KeyType, ValueType]:
         """The values of ``keys``: cached ones from the near cache, the others from the cluster (then cached)."""
         check_not_none(keys, "keys")
         near_cache = self._near_cache
-        found: dict[Any, Any] = {}
-        missing: dict[Any, bytes] = {}
+        found: dict[KeyType, ValueType] = {}
+        missing: dict[KeyType, bytes] = {}
         for key in keys:
             check_not_none(key, "key")
             key_data = self._to_data(key)
@@ -257,7 +262,7 @@ class NearCachedMap(Map[Any, Any]):
 
     # -- writes -----------------------------------------------------------------------------------------------------
 
-    async def put_all(self, map: dict[Any, Any]) -> None:
+    async def put_all(self, map: dict[KeyType, ValueType]) -> None:
         if isinstance(map, dict):
             for key in map:
                 if key is not None:
@@ -286,7 +291,7 @@ def _key_write(name: str) -> Any:
     base = getattr(Map, name)
 
     @functools.wraps(base)
-    async def write(self: NearCachedMap, key: Any, *args: Any, **kwargs: Any) -> Any:
+    async def write(self: NearCachedMap[Any, Any], key: Any, *args: Any, **kwargs: Any) -> Any:
         if key is not None:
             self._near_cache.invalidate(self._to_data(key))
         return await base(self, key, *args, **kwargs)
@@ -298,7 +303,7 @@ def _keys_write(name: str) -> Any:
     base = getattr(Map, name)
 
     @functools.wraps(base)
-    async def write(self: NearCachedMap, keys: Any, *args: Any, **kwargs: Any) -> Any:
+    async def write(self: NearCachedMap[Any, Any], keys: Any, *args: Any, **kwargs: Any) -> Any:
         if keys is not None:
             for key in keys:
                 if key is not None:
@@ -312,7 +317,7 @@ def _map_write(name: str) -> Any:
     base = getattr(Map, name)
 
     @functools.wraps(base)
-    async def write(self: NearCachedMap, *args: Any, **kwargs: Any) -> Any:
+    async def write(self: NearCachedMap[Any, Any], *args: Any, **kwargs: Any) -> Any:
         self._near_cache.clear()
         return await base(self, *args, **kwargs)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from hazelcast.collections._map_events import MapEventsMixin
@@ -11,6 +11,7 @@ from hazelcast.collections._map_expiry import MapExpiryMixin
 from hazelcast.collections._map_locks import MapLocksMixin
 from hazelcast.collections._map_query import MapQueryMixin
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
 
 __all__ = ["Map"]
@@ -40,8 +41,23 @@ _CLEAR = method("Map.clear")
 _VALUES = method("Map.values")
 _ENTRY_SET = method("Map.entrySet")
 
+# The catalogue compiles its decoders at import time (typed Any); the response types they produce are declared here.
+_REMOVE_IF_SAME_RESPONSE: Callable[[Message], bool] = _REMOVE_IF_SAME.decode_response
+_REPLACE_IF_SAME_RESPONSE: Callable[[Message], bool] = _REPLACE_IF_SAME.decode_response
+_CONTAINS_KEY_RESPONSE: Callable[[Message], bool] = _CONTAINS_KEY.decode_response
+_CONTAINS_VALUE_RESPONSE: Callable[[Message], bool] = _CONTAINS_VALUE.decode_response
+_SIZE_RESPONSE: Callable[[Message], int] = _SIZE.decode_response
+_IS_EMPTY_RESPONSE: Callable[[Message], bool] = _IS_EMPTY.decode_response
 
-class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, Generic[KeyType, ValueType]):
+
+class Map(
+    MapQueryMixin[KeyType, ValueType],
+    MapEventsMixin[KeyType, ValueType],
+    MapLocksMixin[KeyType, ValueType],
+    MapExpiryMixin[KeyType, ValueType],
+    Proxy,
+    Generic[KeyType, ValueType],
+):
     """A concurrent, distributed map; keys and values may not be None.
 
     Keys are compared by their serialized form, not by ``__eq__``/``__hash__``. Returned values are copies: change
@@ -51,7 +67,7 @@ class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, G
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         # Every value-returning response has the layout of Map.get's: one nullable Data.
-        self._decode_value = self._deserializing(_GET.decode_response)
+        self._decode_value: Callable[[Message], ValueType | None] = self._deserializing(_GET.decode_response)
         to_object = self._to_object
         decode_data_list = _VALUES.decode_response
         decode_entries = _ENTRY_SET.decode_response
@@ -135,7 +151,7 @@ class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, G
         check_not_none(value, "value")
         key_data = self._to_data(key)
         request = _REMOVE_IF_SAME.encode_request(self.name, key_data, self._to_data(value), task_id(self._loop))
-        return await self._call(request, self._partition_of(key_data), _REMOVE_IF_SAME.decode_response)
+        return await self._call(request, self._partition_of(key_data), _REMOVE_IF_SAME_RESPONSE)
 
     async def replace(self, key: KeyType, value: ValueType) -> ValueType | None:
         """Set ``key`` to ``value`` only if it has a value; returns the previous value or None."""
@@ -154,14 +170,14 @@ class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, G
         request = _REPLACE_IF_SAME.encode_request(
             self.name, key_data, self._to_data(old_value), self._to_data(new_value), task_id(self._loop)
         )
-        return await self._call(request, self._partition_of(key_data), _REPLACE_IF_SAME.decode_response)
+        return await self._call(request, self._partition_of(key_data), _REPLACE_IF_SAME_RESPONSE)
 
     async def contains_key(self, key: KeyType) -> bool:
         """Whether ``key`` has a value."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _CONTAINS_KEY.encode_request(self.name, key_data, task_id(self._loop))
-        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY.decode_response, True)
+        return await self._call(request, self._partition_of(key_data), _CONTAINS_KEY_RESPONSE, True)
 
     # -- whole-map operations ----------------------------------------------------------------------------------------
 
@@ -169,7 +185,7 @@ class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, G
         """Whether any key maps to ``value``."""
         check_not_none(value, "value")
         request = _CONTAINS_VALUE.encode_request(self.name, self._to_data(value))
-        return await self._invoke(request, _CONTAINS_VALUE.decode_response, True)
+        return await self._invoke(request, _CONTAINS_VALUE_RESPONSE, True)
 
     async def put_all(self, map: dict[KeyType, ValueType]) -> None:
         """Copy every mapping of ``map`` into this map: one request per partition, sent concurrently.
@@ -209,11 +225,11 @@ class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, G
 
     async def size(self) -> int:
         """Number of entries."""
-        return await self._invoke(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
+        return await self._invoke(_SIZE.encode_request(self.name), _SIZE_RESPONSE, True)
 
     async def is_empty(self) -> bool:
         """Whether the map has no entries."""
-        return await self._invoke(_IS_EMPTY.encode_request(self.name), _IS_EMPTY.decode_response, True)
+        return await self._invoke(_IS_EMPTY.encode_request(self.name), _IS_EMPTY_RESPONSE, True)
 
     async def clear(self) -> None:
         """Remove every entry."""

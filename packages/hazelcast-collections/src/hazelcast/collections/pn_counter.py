@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from hazelcast.errors import NoDataMemberInClusterError
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
 
 __all__ = ["PNCounter"]
@@ -41,7 +43,8 @@ class PNCounter(Proxy):
         self._observed: dict[uuid.UUID, int] = {}
         self._target: Any = None
         self._max_replica_count = 0
-        self._decode = _GET.decode_response
+        # The responses of get and add carry (value, replica timestamps, replica count).
+        self._decode: Callable[[Message], tuple[int, list[tuple[uuid.UUID, int]], int]] = _GET.decode_response
 
     async def get(self) -> int:
         """The current value."""
@@ -96,7 +99,7 @@ class PNCounter(Proxy):
     def _clock(self) -> list[tuple[uuid.UUID, int]]:
         return list(self._observed.items())
 
-    async def _run(self, encode: Any) -> int:
+    async def _run(self, encode: Callable[[uuid.UUID], bytearray]) -> int:
         excluded: set[uuid.UUID] = set()
         last_error: BaseException | None = None
         while True:

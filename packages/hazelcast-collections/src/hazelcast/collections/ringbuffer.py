@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
 ]
 
 ItemType = TypeVar("ItemType")
+ResultType = TypeVar("ResultType")
 
 #: When the ringbuffer is full, overwrite its oldest item (the default).
 OVERFLOW_POLICY_OVERWRITE = 0
@@ -36,7 +38,16 @@ _ADD = method("Ringbuffer.add")
 _ADD_ALL = method("Ringbuffer.addAll")
 _READ_ONE = method("Ringbuffer.readOne")
 _READ_MANY = method("Ringbuffer.readMany")
-_DECODE_SEQUENCE = _ADD.decode_response
+_DECODE_SEQUENCE: Callable[[Message], int] = _ADD.decode_response
+# The catalogue compiles its decoders at import time (typed Any); the response types they produce are declared here.
+_SIZE_RESPONSE: Callable[[Message], int] = _SIZE.decode_response
+_TAIL_SEQUENCE_RESPONSE: Callable[[Message], int] = _TAIL_SEQUENCE.decode_response
+_HEAD_SEQUENCE_RESPONSE: Callable[[Message], int] = _HEAD_SEQUENCE.decode_response
+_CAPACITY_RESPONSE: Callable[[Message], int] = _CAPACITY.decode_response
+_REMAINING_CAPACITY_RESPONSE: Callable[[Message], int] = _REMAINING_CAPACITY.decode_response
+_ADD_ALL_RESPONSE: Callable[[Message], int] = _ADD_ALL.decode_response
+# Read many: (read count, items, their sequences, next sequence), as a sequence the proxy turns into a tuple.
+_READ_MANY_RESPONSE: Callable[[Message], Sequence[Any]] = _READ_MANY.decode_response
 
 
 class InvalidArgumentError(ValueError, AssertionError):
@@ -157,33 +168,35 @@ class Ringbuffer(Proxy, Generic[ItemType]):
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         self._capacity: int | None = None
-        self._decode_item = self._deserializing(_READ_ONE.decode_response)
+        self._decode_item: Callable[[Message], ItemType] = self._deserializing(_READ_ONE.decode_response)
 
-    def _send(self, request: bytearray, decoder: Any, retryable: bool = False) -> Any:
+    def _send(
+        self, request: bytearray, decoder: Callable[[Message], ResultType], retryable: bool = False
+    ) -> Awaitable[ResultType]:
         return self._call(request, self._name_partition, decoder, retryable)
 
     async def capacity(self) -> int:
         """The most items this ringbuffer holds (asked once, then remembered: it never changes)."""
         if self._capacity is None:
-            self._capacity = await self._send(_CAPACITY.encode_request(self.name), _CAPACITY.decode_response, True)
+            self._capacity = await self._send(_CAPACITY.encode_request(self.name), _CAPACITY_RESPONSE, True)
         return self._capacity
 
     async def size(self) -> int:
         """How many items it holds now."""
-        return await self._send(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
+        return await self._send(_SIZE.encode_request(self.name), _SIZE_RESPONSE, True)
 
     async def tail_sequence(self) -> int:
         """The sequence of the newest item; -1 before the first add."""
-        return await self._send(_TAIL_SEQUENCE.encode_request(self.name), _TAIL_SEQUENCE.decode_response, True)
+        return await self._send(_TAIL_SEQUENCE.encode_request(self.name), _TAIL_SEQUENCE_RESPONSE, True)
 
     async def head_sequence(self) -> int:
         """The sequence of the oldest item still held; the tail + 1 when empty (0 at first)."""
-        return await self._send(_HEAD_SEQUENCE.encode_request(self.name), _HEAD_SEQUENCE.decode_response, True)
+        return await self._send(_HEAD_SEQUENCE.encode_request(self.name), _HEAD_SEQUENCE_RESPONSE, True)
 
     async def remaining_capacity(self) -> int:
         """Free slots before an add overwrites a live item; the whole capacity when the member sets no time to live."""
         request = _REMAINING_CAPACITY.encode_request(self.name)
-        return await self._send(request, _REMAINING_CAPACITY.decode_response, True)
+        return await self._send(request, _REMAINING_CAPACITY_RESPONSE, True)
 
     async def add(self, item: ItemType, overflow_policy: int = OVERFLOW_POLICY_OVERWRITE) -> int:
         """Add ``item`` at the tail; returns its sequence, or -1 when ``OVERFLOW_POLICY_FAIL`` found no room."""
@@ -252,15 +265,15 @@ class Ringbuffer(Proxy, Generic[ItemType]):
     # -- serialized forms, for the reliable topic that keeps its own message format in a ringbuffer ------------------
 
     async def _add_data(self, data: bytes, overflow_policy: int) -> int:
-        return await self._send(_ADD.encode_request(self.name, overflow_policy, data), _ADD.decode_response)
+        return await self._send(_ADD.encode_request(self.name, overflow_policy, data), _DECODE_SEQUENCE)
 
     async def _add_all_data(self, data_list: list[bytes], overflow_policy: int) -> int:
         request = _ADD_ALL.encode_request(self.name, data_list, overflow_policy)
-        return await self._send(request, _ADD_ALL.decode_response)
+        return await self._send(request, _ADD_ALL_RESPONSE)
 
     async def _read_many_data(
         self, start_sequence: int, min_count: int, max_count: int, filter_data: bytes | None = None
     ) -> tuple[int, list[bytes], list[int] | None, int]:
         """``(read_count, serialized items, their sequences, next sequence)``."""
         request = _READ_MANY.encode_request(self.name, start_sequence, min_count, max_count, filter_data)
-        return tuple(await self._send(request, _READ_MANY.decode_response, True))  # type: ignore[return-value]
+        return tuple(await self._send(request, _READ_MANY_RESPONSE, True))

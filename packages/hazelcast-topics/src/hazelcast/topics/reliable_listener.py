@@ -115,7 +115,7 @@ class MessageRunner:
         read_batch_size: int,
         codec: ReliableTopicMessageCodec,
         to_object: Callable[[bytes | None], Any],
-        on_stop: Callable[[], None],
+        on_stop: Callable[[], object],
     ) -> None:
         self._topic_name = topic_name
         self._listener = listener

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from hazelcast.protocol.codec import register_custom_factory
 
@@ -66,12 +66,16 @@ class Vector:
 VectorPair = Vector
 
 
-class Document:
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
+
+
+class Document(Generic[ValueType]):
     """A value with its vectors, one per index of the collection (``vectors`` may be a single :class:`Vector`)."""
 
     __slots__ = ("value", "vectors")
 
-    def __init__(self, value: Any, vectors: Vector | list[Vector]) -> None:
+    def __init__(self, value: ValueType, vectors: Vector | list[Vector]) -> None:
         self.value = value
         self.vectors: list[Vector] = [vectors] if isinstance(vectors, Vector) else vectors
 
@@ -80,7 +84,7 @@ class Document:
         """The first vector, or None when the document has none."""
         return self.vectors[0] if self.vectors else None
 
-    def __copy__(self) -> Document:
+    def __copy__(self) -> Document[ValueType]:
         return Document(self.value, self.vectors)
 
     def __eq__(self, other: object) -> bool:
@@ -98,11 +102,11 @@ VectorDocument = Document
 
 
 @dataclasses.dataclass
-class SearchResult:
+class SearchResult(Generic[KeyType, ValueType]):
     """One match of a search: its key, its value and vectors when asked for, and its ``score`` in [0, 1]."""
 
-    key: Any
-    value: Any
+    key: KeyType
+    value: ValueType | None
     score: float
     vectors: list[Vector] | None
 

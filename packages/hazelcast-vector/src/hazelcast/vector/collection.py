@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import namedtuple
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none
 from hazelcast.vector._packing import pack_vector
 from hazelcast.vector._types import Document, SearchResult, Vector, VectorSearchOptions
 
 __all__ = ["VectorCollection"]
+
+KeyType = TypeVar("KeyType")
+ValueType = TypeVar("ValueType")
 
 _PUT = method("VectorCollection.put")
 _PUT_IF_ABSENT = method("VectorCollection.putIfAbsent")
@@ -26,6 +30,8 @@ _SEARCH = method("VectorCollection.searchNearVector")
 _OPTIMIZE = method("VectorCollection.optimize")
 _CLEAR = method("VectorCollection.clear")
 _SIZE = method("VectorCollection.size")
+# The catalogue compiles its decoders at import time (typed Any); the response type is declared here.
+_SIZE_RESPONSE: Callable[[Message], int] = _SIZE.decode_response
 
 # What the encoders read: the same attribute names as Vector and Document, with the vector already packed.
 _WireVector = namedtuple("_WireVector", "name type vector")
@@ -44,7 +50,7 @@ def _wire_vector(vector: Any) -> _WireVector:
     return _WireVector(name or "", kind, pack_vector(vector.vector))
 
 
-class VectorCollection(Proxy):
+class VectorCollection(Proxy, Generic[KeyType, ValueType]):
     """A distributed collection of :class:`~hazelcast.vector.Document` values by key, searchable by vector.
 
     The collection must be configured first (``client.create_vector_collection_config`` or the member's
@@ -55,16 +61,17 @@ class VectorCollection(Proxy):
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         to_object = self._to_object
-        decode_document = _GET.decode_response
-        decode_results = _SEARCH.decode_response
+        # The codecs build the documents and results with the serialized keys and values, replaced here in place.
+        decode_document: Callable[[Message], Document[Any] | None] = _GET.decode_response
+        decode_results: Callable[[Message], list[SearchResult[Any, Any]]] = _SEARCH.decode_response
 
-        def decode_optional_document(message: Any) -> Document | None:
+        def decode_optional_document(message: Message) -> Document[ValueType] | None:
             document = decode_document(message)
             if document is not None:
                 document.value = to_object(document.value)
             return document
 
-        def decode_search_results(message: Any) -> list[SearchResult]:
+        def decode_search_results(message: Message) -> list[SearchResult[KeyType, ValueType]]:
             results = decode_results(message)
             for result in results:
                 result.key = to_object(result.key)
@@ -76,7 +83,7 @@ class VectorCollection(Proxy):
         self._decode_document = decode_optional_document
         self._decode_results = decode_search_results
 
-    def _wire_document(self, document: Any) -> _WireDocument:
+    def _wire_document(self, document: Document[ValueType]) -> _WireDocument:
         if not isinstance(document, Document):
             raise TypeError(f"document must be a Document, not {type(document).__name__}")
         check_not_none(document.value, "document value")
@@ -89,7 +96,7 @@ class VectorCollection(Proxy):
 
     # -- single-key operations (routed to the key's partition owner) ------------------------------------------------
 
-    async def get(self, key: Any) -> Document | None:
+    async def get(self, key: KeyType) -> Document[ValueType] | None:
         """The document of ``key`` (a copy), or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
@@ -97,7 +104,7 @@ class VectorCollection(Proxy):
             _GET.encode_request(self.name, key_data), self._partition_of(key_data), self._decode_document, True
         )
 
-    async def set(self, key: Any, document: Document) -> None:
+    async def set(self, key: KeyType, document: Document[ValueType]) -> None:
         """Store ``document`` under ``key`` without returning the previous one (cheaper than :meth:`put`)."""
         check_not_none(key, "key")
         check_not_none(document, "document")
@@ -105,7 +112,7 @@ class VectorCollection(Proxy):
         key_data = self._to_data(key)
         await self._call(_SET.encode_request(self.name, key_data, wire), self._partition_of(key_data))
 
-    async def put(self, key: Any, document: Document) -> Document | None:
+    async def put(self, key: KeyType, document: Document[ValueType]) -> Document[ValueType] | None:
         """Store ``document`` under ``key``; returns the previous document or None."""
         check_not_none(key, "key")
         check_not_none(document, "document")
@@ -115,7 +122,7 @@ class VectorCollection(Proxy):
             _PUT.encode_request(self.name, key_data, wire), self._partition_of(key_data), self._decode_document
         )
 
-    async def put_if_absent(self, key: Any, document: Document) -> Document | None:
+    async def put_if_absent(self, key: KeyType, document: Document[ValueType]) -> Document[ValueType] | None:
         """Store ``document`` only if ``key`` has none; returns the existing document, or None if it was stored."""
         check_not_none(key, "key")
         check_not_none(document, "document")
@@ -126,7 +133,7 @@ class VectorCollection(Proxy):
             self._decode_document,
         )
 
-    async def put_all(self, map: Mapping[Any, Document]) -> None:  # noqa: A002 - the official client's name
+    async def put_all(self, map: Mapping[KeyType, Document[ValueType]]) -> None:  # noqa: A002 - the official client's name
         """Store every document of ``map``: one request per partition, sent concurrently.
 
         Not atomic: if a request fails, the documents of other partitions may have been stored.
@@ -149,7 +156,7 @@ class VectorCollection(Proxy):
                 for partition_id, entries in by_partition.items()
             ))
 
-    async def remove(self, key: Any) -> Document | None:
+    async def remove(self, key: KeyType) -> Document[ValueType] | None:
         """Remove the document of ``key``; returns it, or None."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
@@ -157,7 +164,7 @@ class VectorCollection(Proxy):
             _REMOVE.encode_request(self.name, key_data), self._partition_of(key_data), self._decode_document
         )
 
-    async def delete(self, key: Any) -> None:
+    async def delete(self, key: KeyType) -> None:
         """Remove the document of ``key`` without returning it (cheaper than :meth:`remove`)."""
         check_not_none(key, "key")
         key_data = self._to_data(key)
@@ -173,7 +180,7 @@ class VectorCollection(Proxy):
         include_vectors: bool = False,
         limit: int = 10,
         hints: dict[str, str] | None = None,
-    ) -> list[SearchResult]:
+    ) -> list[SearchResult[KeyType, ValueType]]:
         """The documents most similar to ``vector`` in the index its name selects, best first, at most ``limit``.
 
         Each result carries its key and score (in [0, 1], higher is closer); its value and vectors only when
@@ -208,4 +215,4 @@ class VectorCollection(Proxy):
 
     async def size(self) -> int:
         """Number of documents."""
-        return await self._invoke(_SIZE.encode_request(self.name), _SIZE.decode_response, True)
+        return await self._invoke(_SIZE.encode_request(self.name), _SIZE_RESPONSE, True)

@@ -84,7 +84,7 @@ def result_data(cluster: EmbeddedCluster, value: Any) -> bytes | None:
         config = Config()
         config.default_int_type = IntType.LONG
         service = _results_services[cluster] = SerializationService(
-            config, extra_factories=cluster.plugins.server_classes  # type: ignore[arg-type]
+            config, extra_factories=cluster.plugins.server_classes
         )
     return service.to_data(value)
 
@@ -221,7 +221,7 @@ class _Average(Aggregation):
 class _Extreme(Aggregation):
     """Max or min of the values; ``BY`` keeps the entry that has it."""
 
-    STATE = ("object",)
+    STATE: tuple[str, ...] = ("object",)
     GREATEST = True
 
     def reset(self) -> None:

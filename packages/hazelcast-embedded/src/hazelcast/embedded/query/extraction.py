@@ -315,7 +315,9 @@ def _object_attribute(root: Any, path: AttributePath) -> Any:
             elif step.any:
                 reached.extend(value)
             else:
-                reached.append(value[step.index] if step.index < len(value) else None)  # type: ignore[operator]
+                index = step.index
+                assert index is not None, "a step neither plain nor [any] has an index"
+                reached.append(value[index] if index < len(value) else None)
         current = reached
     if path.has_any:
         return MultiResult(current)

@@ -352,9 +352,9 @@ class AndPredicate(Predicate):
                     if best is None or len(keys) < len(best):
                         best = keys
         for predicate in self.predicates:
-            keys = predicate.index_candidates(indexes)
-            if keys is not None and (best is None or len(keys) < len(best)):
-                best = keys
+            candidates = predicate.index_candidates(indexes)
+            if candidates is not None and (best is None or len(candidates) < len(best)):
+                best = candidates
         return best
 
 
@@ -467,7 +467,7 @@ class InstanceOfPredicate(Predicate):
         if self.class_name in _JAVA_CLASSES.get(type_id, ()):
             return True
         value = entry.value if type_id == -55 else None
-        return isinstance(value, GenericRecord) and value.get_type_name() == self.class_name  # type: ignore[attr-defined]
+        return isinstance(value, GenericRecord) and value.get_type_name() == self.class_name
 
 
 class UserPredicate(Predicate):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.ringbuffer.container import RingbufferContainer
@@ -50,12 +50,14 @@ def _container(request: MemberRequest, name: str) -> tuple[RingbufferContainer, 
     """The owner's ringbuffer ``name`` (created with its configuration when missing), its expired items dropped."""
     key = (RINGBUFFER_SERVICE_NAME, name)
     states = request.member.partitions[request.partition_id]
-    container = states.get(key)
+    # A partition holds every service's states; the ones under this service's keys are ringbuffers.
+    container = cast("RingbufferContainer | None", states.get(key))
     if container is None:
-        container = states[key] = RingbufferContainer(request.cluster.structure_configs.lookup("ringbuffer", name))
+        container = RingbufferContainer(request.cluster.structure_configs.lookup("ringbuffer", name))
+        states[key] = container
     else:
         container.cleanup(_now())
-    return container, key  # type: ignore[return-value]
+    return container, key
 
 
 # -- queries ----------------------------------------------------------------------------------------------------------
@@ -199,7 +201,7 @@ def sweep_expired_items(cluster: EmbeddedCluster) -> None:
         for states in member.partitions:
             for key, state in states.items():
                 if key[0] == RINGBUFFER_SERVICE_NAME:
-                    state.cleanup(now)
+                    cast(RingbufferContainer, state).cleanup(now)
 
 
 RINGBUFFER_SERVICE = MemberServiceSpec(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from hazelcast.embedded.config import MAX_BACKUP_COUNT, parse_settings
 from hazelcast.embedded.spec import StructureConfigSpec
@@ -135,13 +135,16 @@ def _from_protocol(index: Any) -> VectorIndexSettings:
         raise InvalidConfigurationError(f"not an index configuration: {index!r}") from error
 
 
-def match_pattern(patterns: Mapping[str, Any], name: str) -> Any:
+PatternValue = TypeVar("PatternValue")
+
+
+def match_pattern(patterns: Mapping[str, PatternValue], name: str) -> PatternValue | None:
     """The value of ``name``'s exact entry, else of the ``*`` pattern matching it with the most literal characters."""
     base = name.partition("@")[0]
     found = patterns.get(base)
     if found is not None:
         return found
-    best: tuple[int, Any] | None = None
+    best: tuple[int, PatternValue] | None = None
     for pattern, value in patterns.items():
         if pattern.count("*") != 1:
             continue

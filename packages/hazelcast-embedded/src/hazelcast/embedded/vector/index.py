@@ -123,13 +123,15 @@ class MemberIndex:
     def prepare(self, vector: np.ndarray) -> np.ndarray:
         """The form the index keeps ``vector`` in (unit length for COSINE). Call after validation."""
         if self.metric == COSINE:
-            return vector / self._np.sqrt(self._np.dot(vector, vector))
+            unit: np.ndarray = vector / self._np.sqrt(self._np.dot(vector, vector))
+            return unit
         return vector
 
     def prepare_many(self, vectors: np.ndarray) -> np.ndarray:
         """:meth:`prepare` for the rows of a matrix."""
         if self.metric == COSINE:
-            return vectors / self._np.sqrt(self._np.einsum("ij,ij->i", vectors, vectors))[:, None]
+            units: np.ndarray = vectors / self._np.sqrt(self._np.einsum("ij,ij->i", vectors, vectors))[:, None]
+            return units
         return vectors
 
     def add_many(self, partition_id: int, keys: list[bytes], vectors: np.ndarray) -> None:

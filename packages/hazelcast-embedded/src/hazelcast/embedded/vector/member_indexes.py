@@ -9,7 +9,7 @@ longer owns and takes in those it gained or whose state changed while it was onl
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from hazelcast.embedded.vector.config import VectorCollectionSettings
 from hazelcast.embedded.vector.index import MemberIndex, require_numpy
@@ -100,7 +100,8 @@ def collection_indexes(
         for pid in [pid for pid in indexes.ingested if pid not in owned]:
             indexes.drop(pid)
         for pid in owned:
-            state = member.partitions[pid].get(state_key)
+            # The states under this service's keys are vector partitions.
+            state = cast("VectorPartition | None", member.partitions[pid].get(state_key))
             if not indexes.is_current(pid, state):
                 indexes.drop(pid)
                 if state is not None:

@@ -21,7 +21,7 @@ import asyncio
 import heapq
 import weakref
 from collections import namedtuple
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec
@@ -65,7 +65,7 @@ def settings_of(cluster: EmbeddedCluster, name: str) -> VectorCollectionSettings
     added = _added_configs.get(cluster)
     found = match_pattern(added, name) if added else None
     if found is None:
-        configured = cluster.structure_configs.lookup(_SECTION, name)
+        configured: VectorCollectionSettings = cluster.structure_configs.lookup(_SECTION, name)
         if configured.indexes:
             found = configured
     if found is None:
@@ -166,9 +166,11 @@ def _owned_state(request: MemberRequest, name: str, indexes: CollectionIndexes |
     """The owner's state of collection ``name`` in the request's partition; created (and indexed) when ``indexes``."""
     states = request.member.partitions[request.partition_id]
     state_key = (VECTOR_SERVICE_NAME, name)
-    state = states.get(state_key)
+    # A partition holds every service's states; the ones under this service's keys are vector partitions.
+    state = cast("VectorPartition | None", states.get(state_key))
     if state is None and indexes is not None:
-        state = states[state_key] = VectorPartition(indexes.settings.total_backups)
+        state = VectorPartition(indexes.settings.total_backups)
+        states[state_key] = state
         indexes.mark(request.partition_id, state)
     return state
 
@@ -325,7 +327,7 @@ def _search_results(
     results = []
     for score, pid, key in hits:
         if include_value or include_vectors:
-            state = cluster.owners[pid].partitions[pid].get(state_key)
+            state = cast("VectorPartition | None", cluster.owners[pid].partitions[pid].get(state_key))
             document = state.documents.get(key) if state is not None else None
             if document is None:
                 continue  # removed while the search waited for an index
