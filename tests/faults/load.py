@@ -47,7 +47,7 @@ class Stream:
 class WriteLoad:
     """Writers of unique keys/items/increments; each remembers what was acknowledged and what failed."""
 
-    def __init__(self, orders: Any, jobs: Any, counter: Any) -> None:
+    def __init__(self, orders: Any, jobs: Any, counter: Any | None) -> None:
         self._orders, self._jobs, self._counter = orders, jobs, counter
         self._loop = asyncio.get_running_loop()
         self._keys = itertools.count()
@@ -71,6 +71,9 @@ class WriteLoad:
 
     @property
     def streams(self) -> tuple[Stream, ...]:
+        """The write streams under load (without a counter, the map's and the queue's)."""
+        if self._counter is None:
+            return self.map, self.queue
         return self.map, self.queue, self.counter
 
     @property
@@ -83,8 +86,9 @@ class WriteLoad:
             spawn(asyncio.create_task(self._write_map()))
         for _ in range(QUEUE_PRODUCERS):
             spawn(asyncio.create_task(self._offer()))
+        # Without a counter its writers write to the map: the load stays at 64 writing tasks.
         for _ in range(COUNTER_WRITERS):
-            spawn(asyncio.create_task(self._increment()))
+            spawn(asyncio.create_task(self._increment() if self._counter is not None else self._write_map()))
         for _ in range(QUEUE_CONSUMERS):
             spawn(asyncio.create_task(self._poll()))
 

@@ -11,6 +11,8 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from hazelcast.embedded import EmbeddedCluster
 
 from .conftest import SOAK_FACTOR, ScenarioRecord, faulty_client
@@ -122,3 +124,75 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         assert record.duplicate_events == 0, "an event delivered twice"
         assert set(map_events) <= set(load.map_acked) | load.map_failed
         assert set(queue_events) <= load.queue_acked | load.queue_failed
+
+
+async def test_every_original_member_replaced_under_load_loses_nothing_and_never_hangs(record: ScenarioRecord) -> None:
+    """A member added, then every original member killed one by one: the load moves to the newcomers and goes on."""
+    config = {"map": {"default": {"backup-count": 1}}, "queue": {"default": {"backup-count": 1}}}
+    async with EmbeddedCluster(member_count=3, config=config) as cluster, faulty_client(cluster) as client:
+        loop = asyncio.get_running_loop()
+        orders = await client.get_map("faults-replaced")
+        jobs = await client.get_queue("faults-replaced-jobs")
+        load = WriteLoad(orders, jobs, None)
+        load.start()
+        try:
+            for generation in range(SOAK_FACTOR):
+                originals = list(cluster.live_members)
+                newcomer = await cluster.add_member()
+                await _wait(lambda: len(client._connections.connections) == len(originals) + 1, 10, "newcomer joined")
+                for victim in originals:
+                    since = loop.time()
+                    await _wait(lambda: all(s.acks_since(since) >= 20 for s in load.streams), 10, "writes flowing")
+                    killed_at = loop.time()
+                    await victim.kill()
+                    record.fault("member-kill")
+                    await _wait(
+                        lambda: all(s.acks_since(killed_at) >= 50 for s in load.streams),
+                        10,
+                        f"writes resumed after killing member {victim.index} (generation {generation})",
+                    )
+                    for stream in load.streams:
+                        gap = stream.longest_gap(killed_at, loop.time())
+                        record.gap(gap)
+                        assert gap < RESUME_WITHIN, f"{stream.name} paused {gap:.2f}s"
+                assert cluster.live_members == [newcomer]
+                # Two members again before the next generation (or the checks): backups need somewhere to live.
+                await cluster.add_member()
+                await _wait(lambda: len(client._connections.connections) == 2, 10, "second member joined")
+        finally:
+            await asyncio.wait_for(load.stop(), 15)
+        await load.drain_queue()
+        record.operations += load.operations + 1
+        stored = await orders.get_all(list(load.map_acked))
+        lost_map = sum(1 for key, value in load.map_acked.items() if stored.get(key) != value)
+        missing = load.queue_acked - set(load.polled)
+        duplicates = sum(count - 1 for count in load.polled.values() if count > 1)
+        record.acknowledged_checked += len(load.map_acked) + len(load.queue_acked)
+        record.acknowledged_lost += lost_map + max(0, len(missing) - load.polls.failed)
+        record.indeterminate += sum(stream.failed for stream in (*load.streams, load.polls))
+        assert lost_map == 0, f"{lost_map} acknowledged map writes lost"
+        assert duplicates == 0 and len(missing) <= load.polls.failed
+        assert set(load.polled) <= load.queue_acked | load.queue_failed
+
+
+@pytest.mark.parametrize("smart_routing", [True, False])
+async def test_originals_killed_together_right_after_a_join_leave_the_client_working_on_the_newcomer(
+    record: ScenarioRecord, smart_routing: bool
+) -> None:
+    """A regression: the member list naming the newcomer used to leave on the next loop iteration, so killing every
+    original member at once right after the join took it down too; the client knew no live address and hung."""
+    async with EmbeddedCluster(member_count=3) as cluster, faulty_client(
+        cluster, smart_routing=smart_routing, invocation_timeout=10, redo_operation=True
+    ) as client:
+        orders = await client.get_map("faults-newcomer")
+        await orders.set("before", 1)
+        newcomer = await cluster.add_member()
+        for member in cluster.members[:3]:
+            await member.kill()
+        record.fault("member-kill", 3)
+        # Three simultaneous failures exceed one backup: data may be gone, but the client must work on.
+        await asyncio.wait_for(orders.set("after", 2), 5)
+        assert await orders.get("after") == 2
+        record.operations += 3
+        record.acknowledged_checked += 1
+        assert [member.uuid for member in client.cluster_service.get_members()] == [newcomer.uuid]
