@@ -65,10 +65,17 @@ class ScenarioRecord:
 
 
 class FaultLedger:
-    """Per-scenario records of the session, by test id."""
+    """Per-scenario records of the session, by test id, and the fuzz inputs run in the same session."""
 
     def __init__(self) -> None:
         self.records: dict[str, ScenarioRecord] = {}
+        #: Inputs the protocol fuzz tests (tests/fuzz) ran, and fuzz tests that failed (a crash or an escape).
+        self.fuzz_inputs = 0
+        self.fuzz_crashes = 0
+
+    def count_fuzz_input(self, observation: Any, *thread: int) -> None:
+        if getattr(observation, "type", None) == "test_case":
+            self.fuzz_inputs += 1
 
     def scenario(self, name: str) -> ScenarioRecord:
         return self.records.setdefault(name, ScenarioRecord())
@@ -91,6 +98,8 @@ class FaultLedger:
             "soak_factor": SOAK_FACTOR,
             "scenarios": {name: asdict(record) for name, record in self.records.items()},
             "totals": asdict(self.totals()),
+            "fuzz_inputs": self.fuzz_inputs,
+            "fuzz_crashes": self.fuzz_crashes,
         }
 
     def table(self) -> list[str]:
@@ -107,18 +116,36 @@ class FaultLedger:
             lines.append(f"{label:<{width}}  {cells}  {getattr(totals, column):>7}")
         kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(totals.fault_kinds.items()))
         lines.append(f"fault kinds: {kinds or 'none'}")
+        lines.append(f"fuzz inputs run (tests/fuzz in this session): {self.fuzz_inputs}, crashes: {self.fuzz_crashes}")
         return lines
 
 
 _LEDGER_KEY = pytest.StashKey[FaultLedger]()
 
 
+def _ledger(config: pytest.Config) -> FaultLedger:
+    ledger = config.stash.get(_LEDGER_KEY, None)
+    if ledger is None:
+        ledger = config.stash[_LEDGER_KEY] = FaultLedger()
+    return ledger
+
+
 @pytest.fixture(scope="session")
 def fault_ledger(request: pytest.FixtureRequest) -> FaultLedger:
-    ledger = request.config.stash.get(_LEDGER_KEY, None)
-    if ledger is None:
-        ledger = request.config.stash[_LEDGER_KEY] = FaultLedger()
-    return ledger
+    return _ledger(request.config)
+
+
+def _is_fuzz(nodeid: str) -> bool:
+    return nodeid.replace("\\", "/").startswith("tests/fuzz/")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The fuzz tests of the same session are counted through Hypothesis' observability hook: one observation per
+    # input. Only then, as collecting observations costs a little on every input.
+    if any(_is_fuzz(item.nodeid) for item in items):
+        from hypothesis.internal.observability import add_observability_callback
+
+        add_observability_callback(_ledger(config).count_fuzz_input, all_threads=True)
 
 
 @pytest.fixture
@@ -129,8 +156,11 @@ def record(fault_ledger: FaultLedger, request: pytest.FixtureRequest) -> Scenari
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     ledger = config.stash.get(_LEDGER_KEY, None)
-    if ledger is None or not ledger.records:
+    if ledger is None or not (ledger.records or ledger.fuzz_inputs):
         return
+    ledger.fuzz_crashes = sum(
+        1 for report in terminalreporter.stats.get("failed", []) if _is_fuzz(getattr(report, "nodeid", ""))
+    )
     terminalreporter.section(f"fault injection ({'long run' if SOAK else 'CI run'})")
     for line in ledger.table():
         terminalreporter.write_line(line)

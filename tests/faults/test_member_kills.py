@@ -41,7 +41,9 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         counter = await client.cp_subsystem.get_atomic_long("faults-counter")
         map_events: Counter[Any] = Counter()
         queue_events: Counter[Any] = Counter()
-        if hasattr(orders, "add_entry_listener"):  # TEMP while developing
+        # TODO(merge of map entry listeners): drop this guard once Map.add_entry_listener is on main.
+        map_listener = hasattr(orders, "add_entry_listener")
+        if map_listener:
             await orders.add_entry_listener(added_func=lambda event: map_events.update((event.key,)))
         await jobs.add_listener(include_value=True, item_added_func=lambda event: queue_events.update((event.item,)))
 
@@ -107,18 +109,12 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         def in_windows(moment: float) -> bool:
             return any(start <= moment < end for start, end in windows)
 
-        expected_map = {key for key, moment in load.map_key_ack_time.items() if in_windows(moment)}
+        expected_map = {key for key, moment in load.map_key_ack_time.items() if map_listener and in_windows(moment)}
         expected_queue = {item for item, moment in load.queue_ack_time.items() if in_windows(moment)}
         record.events_expected += len(expected_map) + len(expected_queue)
-        if not hasattr(orders, "add_entry_listener"):  # TEMP
-            expected_map = set()
-        try:
-            await _wait(
-                lambda: expected_map <= set(map_events) and expected_queue <= set(queue_events), 10, "listener events"
-            )
-        except AssertionError:
-            print("MISSING", len(expected_queue - set(queue_events)), len(expected_queue), sorted(expected_queue - set(queue_events))[:20], len(queue_events))
-            raise
+        await _wait(
+            lambda: expected_map <= set(map_events) and expected_queue <= set(queue_events), 10, "listener events"
+        )
         record.events_received += sum(map_events.values()) + sum(queue_events.values())
         record.duplicate_events += sum(c - 1 for c in (*map_events.values(), *queue_events.values()) if c > 1)
         assert record.duplicate_events == 0, "an event delivered twice"

@@ -94,7 +94,11 @@ async def test_the_heartbeat_drops_a_silent_member_and_reads_are_retried_after_f
     states: list[str] = []
     loop = asyncio.get_running_loop()
     async with EmbeddedCluster(member_count=3) as cluster, faulty_client(
-        cluster, heartbeat_interval=0.1, heartbeat_timeout=0.8, invocation_timeout=15, lifecycle_listeners=[states.append]
+        cluster,
+        heartbeat_interval=0.1,
+        heartbeat_timeout=0.8,
+        invocation_timeout=15,
+        lifecycle_listeners=[states.append],
     ) as client:
         orders = await client.get_map("faults-heartbeat")
         for round_ in range(ROUNDS):
@@ -135,7 +139,11 @@ async def test_a_slow_member_delays_without_disconnecting_and_late_answers_go_no
     states: list[str] = []
     loop = asyncio.get_running_loop()
     async with EmbeddedCluster(member_count=3) as cluster, faulty_client(
-        cluster, heartbeat_interval=0.1, heartbeat_timeout=0.8, invocation_timeout=0.6, lifecycle_listeners=[states.append]
+        cluster,
+        heartbeat_interval=0.1,
+        heartbeat_timeout=0.8,
+        invocation_timeout=0.6,
+        lifecycle_listeners=[states.append],
     ) as client:
         orders = await client.get_map("faults-slow")
         await orders.put_all({i: i for i in range(50)})
