@@ -22,6 +22,10 @@ _CONFIG = {"cp-subsystem": {"cp-member-count": 3}, "map": {"default": {"backup-c
 KILLS = 3 * SOAK_FACTOR
 #: Operations resume within this many seconds of a kill.
 RESUME_WITHIN = 2.0
+#: A write whose backup member dies before acknowledging the backup waits for the ack until operation_backup_timeout
+#: (Hazelcast's 5 s by default) and then succeeds on its owner's word, as every Hazelcast client does: the clients
+#: here use 1 s, so that a kill in that instant stays within RESUME_WITHIN.
+_CLIENT = {"operation_backup_timeout": 1.0}
 
 
 async def _wait(condition: Any, timeout: float, what: str) -> None:
@@ -34,7 +38,7 @@ async def _wait(condition: Any, timeout: float, what: str) -> None:
 
 async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_write(record: ScenarioRecord) -> None:
     assert WRITERS == 64
-    async with EmbeddedCluster(member_count=3, config=_CONFIG) as cluster, faulty_client(cluster) as client:
+    async with EmbeddedCluster(member_count=3, config=_CONFIG) as cluster, faulty_client(cluster, **_CLIENT) as client:
         loop = asyncio.get_running_loop()
         orders = await client.get_map("faults-orders")
         jobs = await client.get_queue("faults-jobs")
@@ -58,6 +62,7 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
                 await _wait(lambda: all(s.acks_since(since) >= 20 for s in load.streams), 10, "writes flowing")
                 victim = cluster.live_members[kill % len(cluster.live_members)]
                 killed_at = loop.time()
+                load.fault_injected()
                 await victim.kill()
                 record.fault("member-kill")
                 await _wait(lambda: len(client.cluster_service.get_members()) == 2, 10, "the client saw the kill")
@@ -93,15 +98,17 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         acked_increments = len(load.counter_values)
         lost_increments = max(0, acked_increments - final)
         record.acknowledged_checked += len(load.map_acked) + len(load.queue_acked) + acked_increments
-        # A poll whose answer was lost with its member took its item with it, as in Hazelcast: bounded by the failures.
-        lost_queue = max(0, len(missing) - load.polls.failed)
+        # A poll whose answer was lost with its member took its item with it, as in Hazelcast: such items are bounded by
+        # the polls in flight at the kills (poll is sent again after a lost connection) and the polls that failed.
+        lost_queue = max(0, len(missing) - load.queue_items_lost_to_polls())
+        record.indeterminate += len(missing) - lost_queue
         record.acknowledged_lost += lost_map + lost_queue + lost_increments
         record.indeterminate += sum(stream.failed for stream in (*load.streams, load.polls))
 
         assert lost_map == 0, f"{lost_map} acknowledged map writes lost"
         assert duplicates == 0, f"{duplicates} queue items polled twice"
         assert not unexplained, f"items polled that were never offered: {sorted(unexplained)[:10]}"
-        assert len(missing) <= load.polls.failed, f"{len(missing)} acknowledged offers never polled"
+        assert len(missing) <= load.queue_items_lost_to_polls(), f"{len(missing)} acknowledged offers never polled"
         assert len(set(load.counter_values)) == acked_increments, "an acknowledged increment counted twice"
         assert acked_increments <= final <= acked_increments + load.counter.failed
 
@@ -125,7 +132,7 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
 async def test_every_original_member_replaced_under_load_loses_nothing_and_never_hangs(record: ScenarioRecord) -> None:
     """A member added, then every original member killed one by one: the load moves to the newcomers and goes on."""
     config = {"map": {"default": {"backup-count": 1}}, "queue": {"default": {"backup-count": 1}}}
-    async with EmbeddedCluster(member_count=3, config=config) as cluster, faulty_client(cluster) as client:
+    async with EmbeddedCluster(member_count=3, config=config) as cluster, faulty_client(cluster, **_CLIENT) as client:
         loop = asyncio.get_running_loop()
         orders = await client.get_map("faults-replaced")
         jobs = await client.get_queue("faults-replaced-jobs")
@@ -140,6 +147,7 @@ async def test_every_original_member_replaced_under_load_loses_nothing_and_never
                     since = loop.time()
                     await _wait(lambda: all(s.acks_since(since) >= 20 for s in load.streams), 10, "writes flowing")
                     killed_at = loop.time()
+                    load.fault_injected()
                     await victim.kill()
                     record.fault("member-kill")
                     await _wait(
@@ -164,10 +172,10 @@ async def test_every_original_member_replaced_under_load_loses_nothing_and_never
         missing = load.queue_acked - set(load.polled)
         duplicates = sum(count - 1 for count in load.polled.values() if count > 1)
         record.acknowledged_checked += len(load.map_acked) + len(load.queue_acked)
-        record.acknowledged_lost += lost_map + max(0, len(missing) - load.polls.failed)
+        record.acknowledged_lost += lost_map + max(0, len(missing) - load.queue_items_lost_to_polls())
         record.indeterminate += sum(stream.failed for stream in (*load.streams, load.polls))
         assert lost_map == 0, f"{lost_map} acknowledged map writes lost"
-        assert duplicates == 0 and len(missing) <= load.polls.failed
+        assert duplicates == 0 and len(missing) <= load.queue_items_lost_to_polls()
         assert set(load.polled) <= load.queue_acked | load.queue_failed
 
 
