@@ -52,6 +52,28 @@ async def main() -> None:
             await documents.set(1, HazelcastJsonValue({"title": "Hazelcast", "tags": ["asyncio", "python"]}))
             print("json value ->", (await documents.get(1)).loads())
 
+            # A queue, a topic, a CP counter and SQL over the map, each from its own distribution.
+            tasks = await client.get_queue("tasks")
+            await tasks.offer("write the report")
+            print("queue poll ->", await tasks.poll())
+
+            news = await client.get_topic("news")
+            received: asyncio.Queue[str] = asyncio.Queue()
+            await news.add_listener(lambda message: received.put_nowait(message.message))
+            await news.publish("hello, subscribers")
+            print("topic message ->", await asyncio.wait_for(received.get(), timeout=5))
+
+            visits = await client.cp_subsystem.get_atomic_long("visits")
+            print("atomic long ->", await visits.increment_and_get(), await visits.add_and_get(10))
+
+            await client.sql.execute(
+                "CREATE OR REPLACE MAPPING capitals TYPE IMap OPTIONS ('keyFormat'='varchar', 'valueFormat'='varchar')"
+            )
+            async with await client.sql.execute(
+                "SELECT __key, this FROM capitals WHERE this LIKE ? ORDER BY __key", "L%"
+            ) as result:
+                print("sql ->", [(row.get_object("__key"), row.get_object("this")) async for row in result])
+
             if cluster is not None:
                 victim = cluster.members[1]
                 print(f"killing member {victim.address} ...")
@@ -61,6 +83,8 @@ async def main() -> None:
 
             await capitals.destroy()
             await documents.destroy()
+            await tasks.destroy()
+            await news.destroy()
         finally:
             await client.shutdown()
     print("done")

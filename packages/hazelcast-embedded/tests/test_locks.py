@@ -1,4 +1,5 @@
-"""The generic key lock store: ownership, reentrancy, leases, waiters, clients that leave."""
+"""The generic key lock store (shared by Map and MultiMap): ownership, reentrancy, leases, waiters, clients that
+leave."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 import pytest
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.embedded.locks import LockStore
+from hazelcast.embedded.locks import LockStore, remaining_timeout
+from hazelcast.errors import HazelcastError
 
 ALICE = (uuid.uuid4(), 1)
 ALICE_OTHER_TASK = (ALICE[0], 2)
@@ -18,10 +20,16 @@ BOB = (uuid.uuid4(), 1)
 
 
 class FakeRequest:
-    """What a waiter needs of a request: whether it was answered."""
+    """What a waiter needs of a request: whether it was answered, its connection, failing it."""
 
     def __init__(self) -> None:
         self.done = False
+        self.connection = SimpleNamespace(closed=False)
+        self.failures: list[BaseException] = []
+
+    def fail(self, error: BaseException) -> None:
+        self.failures.append(error)
+        self.done = True
 
 
 def test_a_lock_is_reentrant_and_needs_as_many_releases() -> None:
@@ -175,3 +183,44 @@ async def test_unlock_by_a_stranger_is_illegal_monitor_state(cluster: EmbeddedCl
     with pytest.raises(wire.ProtocolError) as raised:
         await client.key_call("MultiMap.unlock", "m", wire.data_str("k"), 1, 1)
     assert "IllegalMonitorState" in raised.value.class_name
+
+
+def test_an_unlock_from_a_waiting_owner_withdraws_its_wait() -> None:
+    store = LockStore()
+    store.acquire(b"k", ALICE, -1, 1)
+    cancelled = FakeRequest()
+    store.park(b"k", cancelled, lambda: True, owner=BOB)  # type: ignore[arg-type]
+    assert store.waiting(b"k") == 1
+    assert not store.cancel_wait(b"k", ALICE_OTHER_TASK)
+    assert store.cancel_wait(b"k", BOB)
+    assert isinstance(cancelled.failures[0], HazelcastError) and store.waiting(b"k") == 0
+    assert store.is_locked_by(b"k", ALICE)
+
+
+async def test_a_waiter_whose_connection_closed_is_dropped_when_woken() -> None:
+    store = LockStore()
+    store.acquire(b"k", ALICE, -1, 1)
+    gone = FakeRequest()
+    attempts: list[int] = []
+    store.park(b"k", gone, lambda: attempts.append(1) or True)  # type: ignore[arg-type]
+    gone.connection.closed = True
+    store.release(b"k", ALICE, 2)
+    store.wake(b"k")
+    assert attempts == [] and store.waiters == {}
+
+
+async def test_a_request_run_again_keeps_its_first_deadline() -> None:
+    request: Any = FakeRequest()
+    first = remaining_timeout(request, 10_000)
+    assert 9_000 < first <= 10_000
+    await asyncio.sleep(0.05)
+    again = remaining_timeout(request, 10_000)
+    assert again < first
+    assert remaining_timeout(FakeRequest(), -1) == -1  # type: ignore[arg-type]
+    assert remaining_timeout(FakeRequest(), 2**63 - 1) == -1  # type: ignore[arg-type]
+
+
+def test_a_lease_of_long_max_value_is_no_lease() -> None:
+    store = LockStore()
+    assert store.acquire(b"k", ALICE, 2**63 - 1, 1)
+    assert store.locks[b"k"].lease_until is None

@@ -166,7 +166,13 @@ async def test_put_with_max_idle_and_set_ttl(client, cluster, wire) -> None:
     assert await client.call("Map.setTtl", "m", k, 100, partition_id=client.partition_of(k)) is False
 
 
-async def test_entry_view_keeps_per_entry_statistics(client, wire) -> None:
+async def test_entry_view_keeps_per_entry_statistics(connect, wire) -> None:
+    async with EmbeddedCluster(config={"map": {"default": {"per-entry-stats-enabled": True}}}) as cluster:
+        client = await connect(cluster.addresses[0])
+        await _check_entry_view_statistics(client, wire)
+
+
+async def _check_entry_view_statistics(client, wire) -> None:
     k, v = wire.data_str("k"), wire.data_str("value")
     await client.key_call("Map.put", "m", k, v, 1, -1)
     await client.key_call("Map.put", "m", k, v, 1, -1)
@@ -182,14 +188,15 @@ async def test_entry_view_keeps_per_entry_statistics(client, wire) -> None:
     assert missing is None
 
 
-async def test_entry_stats_can_be_disabled(connect, wire) -> None:
-    async with EmbeddedCluster(config={"map": {"default": {"per-entry-stats-enabled": False}}}) as cluster:
-        client = await connect(cluster.addresses[0])
-        k = wire.data_str("k")
-        await client.key_call("Map.set", "m", k, wire.data_int(1), 1, -1)
-        await client.key_call("Map.get", "m", k, 1)
-        view, _ = await client.key_call("Map.getEntryView", "m", k, 1)
-        assert view.hits == 0 and view.last_access_time == 0
+async def test_entry_stats_are_off_by_default_and_reported_unset(client, wire) -> None:
+    # As on a member: without per-entry statistics the times and hits are -1; the version is kept.
+    k = wire.data_str("k")
+    await client.key_call("Map.set", "m", k, wire.data_int(1), 1, -1)
+    await client.key_call("Map.set", "m", k, wire.data_int(2), 1, -1)
+    await client.key_call("Map.get", "m", k, 1)
+    view, _ = await client.key_call("Map.getEntryView", "m", k, 1)
+    assert (view.hits, view.creation_time, view.last_access_time, view.last_update_time) == (-1, -1, -1, -1)
+    assert view.version == 1 and view.expiration_time == 2**63 - 1
 
 
 async def test_destroy_proxy_drops_the_data(client, cluster, wire) -> None:

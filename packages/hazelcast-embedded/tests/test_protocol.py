@@ -174,11 +174,11 @@ async def test_unknown_message_type_is_code_61_and_connection_stays(
     assert error.class_name == "java.lang.UnsupportedOperationException"
     # A known message with no member-side handler is unsupported too.
     try:
-        await client.call("Map.lock", "m", wire.data_str("k"), 1, -1, 1)
+        await client.call("Map.addPartitionLostListener", "m", False)
     except wire.ProtocolError as failure:
         assert failure.code == 61
     else:
-        raise AssertionError("Map.lock is not served by this member")
+        raise AssertionError("Map.addPartitionLostListener is not served by this member")
     assert await client.call("Client.ping") is None
 
 

@@ -1,7 +1,9 @@
-"""hazelcast-collections' plugin: registers its proxy types with the client (entry point ``hazelcast.plugins``)."""
+"""hazelcast-collections' plugin: registers its proxy types and ``client.sql`` with the client (entry point
+``hazelcast.plugins``)."""
 
 from __future__ import annotations
 
+from hazelcast.collections._near_cached_map import create_map_proxy
 from hazelcast.collections.executor import Executor
 from hazelcast.collections.flake_id_generator import FlakeIdGenerator
 from hazelcast.collections.list import List
@@ -12,7 +14,9 @@ from hazelcast.collections.queue import Queue
 from hazelcast.collections.replicated_map import ReplicatedMap
 from hazelcast.collections.ringbuffer import Ringbuffer
 from hazelcast.collections.set import Set
-from hazelcast.plugin import ProxyType, hookimpl
+from hazelcast.plugin import ClientServiceType, ProxyType, hookimpl
+from hazelcast.sql import SqlService
+from hazelcast.sql._service import close_sql_service
 
 MAP_SERVICE = "hz:impl:mapService"
 MULTI_MAP_SERVICE = "hz:impl:multiMapService"
@@ -29,7 +33,7 @@ RINGBUFFER_SERVICE = "hz:impl:ringbufferService"
 @hookimpl
 def hazelcast_proxy_types() -> list[ProxyType]:
     return [
-        ProxyType(MAP_SERVICE, Map, accessor="get_map"),
+        ProxyType(MAP_SERVICE, Map, accessor="get_map", factory=create_map_proxy),
         ProxyType(MULTI_MAP_SERVICE, MultiMap, accessor="get_multi_map"),
         ProxyType(REPLICATED_MAP_SERVICE, ReplicatedMap, accessor="get_replicated_map"),
         ProxyType(LIST_SERVICE, List, accessor="get_list"),
@@ -40,3 +44,8 @@ def hazelcast_proxy_types() -> list[ProxyType]:
         ProxyType(EXECUTOR_SERVICE, Executor, accessor="get_executor"),
         ProxyType(RINGBUFFER_SERVICE, Ringbuffer, accessor="get_ringbuffer"),
     ]
+
+
+@hookimpl
+def hazelcast_client_services() -> list[ClientServiceType]:
+    return [ClientServiceType("sql", SqlService, close=close_sql_service)]

@@ -6,6 +6,9 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
+from hazelcast.collections._map_events import MapEventsMixin
+from hazelcast.collections._map_expiry import MapExpiryMixin
+from hazelcast.collections._map_locks import MapLocksMixin
 from hazelcast.collections._map_query import MapQueryMixin
 from hazelcast.protocol import method
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
@@ -38,7 +41,7 @@ _VALUES = method("Map.values")
 _ENTRY_SET = method("Map.entrySet")
 
 
-class Map(MapQueryMixin, Proxy, Generic[KeyType, ValueType]):
+class Map(MapQueryMixin, MapEventsMixin, MapLocksMixin, MapExpiryMixin, Proxy, Generic[KeyType, ValueType]):
     """A concurrent, distributed map; keys and values may not be None.
 
     Keys are compared by their serialized form, not by ``__eq__``/``__hash__``. Returned values are copies: change

@@ -8,10 +8,10 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from hazelcast.collections.entry_event import EntryEvent, EntryEventType
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
+from hazelcast.proxy.base import EntryEvent, EntryEventType
 
 __all__ = ["MultiMap"]
 

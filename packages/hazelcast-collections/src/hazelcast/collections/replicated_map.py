@@ -6,10 +6,10 @@ import random
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from hazelcast.collections.entry_event import EntryEvent, EntryEventType
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, to_millis
+from hazelcast.proxy.base import EntryEvent, EntryEventType
 
 __all__ = ["ReplicatedMap"]
 

@@ -302,6 +302,11 @@ def _build_type_codec(type_name: str) -> tuple[Callable[..., int], Callable[...,
         if (key, value) in (("UUID", "List_Integer"), ("Long", "byteArray")):
             return _keys_after_values_codec(key, value)
         return _entry_list_codec(key, value, head == "Map")
+    if type_name == "SqlPage":
+        # A hand-written layout (columns by type), not expressible in the custom-type notation.
+        from hazelcast.protocol.sql_page import decode_sql_page, encode_sql_page
+
+        return encode_sql_page, decode_sql_page
     custom = _custom_specs().get(type_name)
     if custom is None:
         raise TypeError(f"no codec for protocol type {type_name!r}")

@@ -1,8 +1,9 @@
 """The embedded member's own plugin, loaded through the ``hazelcast.embedded.plugins`` entry point like any other.
 
 It contributes the member's data-structure services (Map, MultiMap, ReplicatedMap, the lock service, List, Set,
-Queue, Ringbuffer, Topic, ReliableTopic, PN counter, Flake ID generator, executor, the CP subsystem, VectorCollection), their configuration sections,
-and the server classes of the built-in predicates, aggregators and projections.
+Queue, Ringbuffer, Topic, ReliableTopic, PN counter, Flake ID generator, executor, the CP subsystem, VectorCollection,
+SQL over maps), their configuration sections, and the server classes of the built-in predicates, aggregators and
+projections.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from hazelcast.embedded.topic import (
     TOPIC_CONFIG_SECTION,
     TOPIC_SERVICE,
 )
+from hazelcast.embedded.sql import SQL_SERVICE
 from hazelcast.embedded.vector import VECTOR_CONFIG_SECTION, VECTOR_SERVICE
 
 __all__ = ["hazelcast_embedded_server_classes", "hazelcast_embedded_services", "hazelcast_embedded_structure_configs"]
@@ -51,6 +53,7 @@ def hazelcast_embedded_services() -> tuple[MemberServiceSpec, ...]:
         RELIABLE_TOPIC_SERVICE,
         *CP_SERVICES,
         VECTOR_SERVICE,
+        SQL_SERVICE,
     )
 
 

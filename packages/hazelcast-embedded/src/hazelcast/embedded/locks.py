@@ -6,10 +6,13 @@ backups and are dropped with the structure's data. The rules follow a Hazelcast 
 * the owner of a lock is ``(client uuid, thread id)``: the client's thread id is its task id, so a lock belongs to the
   asyncio task that took it;
 * locks are reentrant: the owner may lock again, and must unlock as many times;
-* a lease (ms) releases the lock by itself when it runs out; 0 or less is no lease;
+* a lease (ms) releases the lock by itself when it runs out; 0 or less (or Long.MAX_VALUE) is no lease;
 * a request that must wait (``lock``, ``tryLock`` with a timeout, a write on a key another owner locked) is parked as
   a :class:`Waiter` of the key and answered later (``PENDING``); waiters are woken first in, first out whenever the
-  key's lock goes (unlock, force unlock, lease expiry, the owner's client leaving);
+  key's lock goes (unlock, force unlock, lease expiry, the owner's client leaving); a waiter whose connection closed
+  is dropped (its client retries the call elsewhere);
+* a client that cancels its waiting ``lock`` sends ``unlock`` with the same thread id: the service then withdraws the
+  owner's parked request with :meth:`LockStore.cancel_wait` instead of answering IllegalMonitorState;
 * the locks of a client that has had no connection to any member for :data:`CLIENT_RELEASE_GRACE_SECONDS` are released
   by :func:`release_locks_of_departed_clients`, which :data:`LOCK_SERVICE` runs periodically.
 
@@ -33,6 +36,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hazelcast.embedded.spec import MemberServiceSpec, PeriodicTask
+from hazelcast.errors import HazelcastError
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -45,9 +49,10 @@ __all__ = [
     "LockRecord",
     "LockStore",
     "Waiter",
-    "lock_owner",
     "fail_waiters",
+    "lock_owner",
     "release_locks_of_departed_clients",
+    "remaining_timeout",
 ]
 
 #: (client uuid, thread id): who holds a lock.
@@ -56,6 +61,8 @@ LockOwner: TypeAlias = "tuple[uuid.UUID | None, int]"
 #: ``hazelcast.client.endpoint.remove.delay.seconds``; this member is quicker so that tests see it).
 CLIENT_RELEASE_GRACE_SECONDS = 1.0
 _SWEEP_INTERVAL_SECONDS = 0.25
+# Protocol durations at or above this (Long.MAX_VALUE in practice) mean "forever".
+_FOREVER_MS = 2**62
 
 
 def _now() -> int:
@@ -65,6 +72,25 @@ def _now() -> int:
 def lock_owner(request: MemberRequest, thread_id: int) -> LockOwner:
     """The lock owner a request with ``thread_id`` acts for."""
     return (request.connection.client_uuid, thread_id)
+
+
+_deadlines: weakref.WeakKeyDictionary[MemberRequest, float | None] = weakref.WeakKeyDictionary()
+
+
+def remaining_timeout(request: MemberRequest, timeout_ms: int) -> int:
+    """What is left (ms, -1 = no limit) of the ``timeout_ms`` a request asked to wait at most.
+
+    The deadline is fixed at the request's first run, so that a request run again from the start (its partition
+    moved while it waited) keeps the original deadline instead of waiting its whole timeout again.
+    """
+    if request in _deadlines:
+        deadline = _deadlines[request]
+    else:
+        forever = timeout_ms < 0 or timeout_ms >= _FOREVER_MS
+        deadline = _deadlines[request] = None if forever else time.monotonic() + timeout_ms / 1000
+    if deadline is None:
+        return -1
+    return max(0, int((deadline - time.monotonic()) * 1000))
 
 
 class LockRecord:
@@ -89,17 +115,23 @@ class Waiter:
     """A parked request waiting for a key's lock to go.
 
     ``attempt()`` tries the operation again and returns True when it completed (answered its request); ``expired()``
-    answers the request when its timeout elapses first.
+    answers the request when its timeout elapses first. ``owner`` is the lock owner the request acts for, if any (so
+    that the owner can withdraw it).
     """
 
-    __slots__ = ("request", "attempt", "expired", "timer")
+    __slots__ = ("request", "attempt", "expired", "owner", "timer")
 
     def __init__(
-        self, request: MemberRequest, attempt: Callable[[], bool], expired: Callable[[], None] | None
+        self,
+        request: MemberRequest,
+        attempt: Callable[[], bool],
+        expired: Callable[[], None] | None,
+        owner: LockOwner | None = None,
     ) -> None:
         self.request = request
         self.attempt = attempt
         self.expired = expired
+        self.owner = owner
         self.timer: asyncio.TimerHandle | None = None
 
 
@@ -151,7 +183,7 @@ class LockStore:
     def acquire(self, key: bytes, owner: LockOwner, lease_ms: int, reference_id: int) -> bool:
         """Lock ``key`` for ``owner`` (again, if it holds it); False when another owner holds it."""
         record = self.holder(key)
-        lease_until = _now() + lease_ms if lease_ms > 0 else None
+        lease_until = _now() + lease_ms if 0 < lease_ms < _FOREVER_MS else None
         if record is None:
             self.locks[key] = LockRecord(owner, lease_until, reference_id)
             return True
@@ -202,12 +234,13 @@ class LockStore:
         attempt: Callable[[], bool],
         timeout_ms: int = -1,
         expired: Callable[[], None] | None = None,
+        owner: LockOwner | None = None,
     ) -> None:
         """Park ``request`` until ``attempt()`` succeeds after the key's lock goes, or ``timeout_ms`` (<0: never)."""
-        waiter = Waiter(request, attempt, expired)
+        waiter = Waiter(request, attempt, expired, owner)
         self.waiters.setdefault(key, deque()).append(waiter)
         _parked.add(self)
-        if timeout_ms >= 0:
+        if 0 <= timeout_ms < _FOREVER_MS:
             waiter.timer = asyncio.get_running_loop().call_later(timeout_ms / 1000, self._time_out, key, waiter)
         # Wake the waiters when the lease runs out (also for a lock this store received by migration).
         self.schedule_lease_expiry(key)
@@ -226,11 +259,24 @@ class LockStore:
         if not queue:
             return
         for waiter in list(queue):
-            if waiter.request.done:
+            if waiter.request.done or waiter.request.connection.closed:
                 self._discard(key, waiter)
                 continue
             if waiter.attempt():
                 self._discard(key, waiter)
+
+    def cancel_wait(self, key: bytes, owner: LockOwner) -> bool:
+        """Withdraw the requests ``owner`` parked on ``key`` (its client cancelled the wait); True if there was one."""
+        mine = [waiter for waiter in self.waiters.get(key, ()) if waiter.owner == owner]
+        for waiter in mine:
+            self._discard(key, waiter)
+            if not waiter.request.done:
+                waiter.request.fail(HazelcastError("the client cancelled this lock request"))
+        return bool(mine)
+
+    def waiting(self, key: bytes) -> int:
+        """How many requests wait for ``key``."""
+        return len(self.waiters.get(key, ()))
 
     def _time_out(self, key: bytes, waiter: Waiter) -> None:
         if self._discard(key, waiter) and not waiter.request.done and waiter.expired is not None:

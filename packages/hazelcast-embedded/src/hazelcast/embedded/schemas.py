@@ -38,6 +38,7 @@ __all__ = [
     "cluster_schema",
     "hazelcast_embedded_services",
     "schema_registry",
+    "store_schemas",
 ]
 
 #: The key of the schema registry in ``EmbeddedMember.service_states``.
@@ -134,6 +135,12 @@ def _replicate(cluster: EmbeddedCluster, schemas: list[Schema]) -> list[uuid.UUI
             members=len(members),
         )
     return [member.uuid for member in members]
+
+
+def store_schemas(cluster: EmbeddedCluster, schemas: list[Schema]) -> None:
+    """Store schemas the member itself wrote data with (SQL inserts...) on every live member, as a client's
+    Client.sendSchema would."""
+    _replicate(cluster, schemas)
 
 
 def send_schema(request: MemberRequest) -> list[uuid.UUID]:

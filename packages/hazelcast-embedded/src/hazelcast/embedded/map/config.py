@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hazelcast.embedded.config import MAX_BACKUP_COUNT, parse_settings
+from hazelcast.embedded.map.eviction import EvictionConfig
 from hazelcast.embedded.spec import StructureConfigSpec
 from hazelcast.errors import InvalidConfigurationError
 
@@ -53,17 +54,22 @@ class MapConfig:
     ``time_to_live_seconds``: lifetime of an entry after its last write when a put passes no TTL (0 = forever).
     ``max_idle_seconds``: an entry not read or written for this long expires (0 = never).
     ``backup_count``: synchronous backup replicas, 0 to 6.
-    ``per_entry_stats_enabled``: keep hit counts and last access times for entry views.
+    ``per_entry_stats_enabled``: keep creation, access and update times and hit counts for entry views (off by
+    default, as on a member: entry views then report -1 for them).
+    ``eviction``: ``{eviction-policy, max-size-policy, size}`` (see :mod:`hazelcast.embedded.map.eviction`).
     """
 
     time_to_live_seconds: int = 0
     max_idle_seconds: int = 0
     backup_count: int = 1
-    per_entry_stats_enabled: bool = True
+    per_entry_stats_enabled: bool = False
+    eviction: EvictionConfig = EvictionConfig()
     #: The ``map-store`` section (a mapping in the YAML), or None.
     map_store: MapStoreConfig | Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.eviction, EvictionConfig):
+            object.__setattr__(self, "eviction", parse_settings(EvictionConfig, self.eviction, "map.eviction"))
         if self.map_store is not None and not isinstance(self.map_store, MapStoreConfig):
             object.__setattr__(self, "map_store", parse_settings(MapStoreConfig, self.map_store, "map-store"))
         if self.time_to_live_seconds < 0:

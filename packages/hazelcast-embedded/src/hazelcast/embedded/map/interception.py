@@ -26,6 +26,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hazelcast.embedded.map.locks import must_wait
 from hazelcast.embedded.query.aggregation import result_data
 from hazelcast.embedded.query.extraction import extraction_context
 from hazelcast.embedded.query.predicates import server_object
@@ -129,7 +130,8 @@ def _intercepted_get(original: Callable[[MemberRequest], Any]) -> Callable[[Memb
 def _intercepted_put(original: Callable[[MemberRequest], Any]) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         chain = _chain(request)
-        if not chain:
+        if not chain or must_wait(request):
+            # Without interceptors, or waiting for the key's lock: the handler runs again through here once it goes.
             return original(request)
         params = request.params
         old_value = _read(request, _current_value(request))
@@ -155,7 +157,7 @@ def _intercepted_remove(
 ) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         chain = _chain(request)
-        if not chain:
+        if not chain or must_wait(request):
             return original(request)
         current = _current_value(request)
         removed = _read(request, current)

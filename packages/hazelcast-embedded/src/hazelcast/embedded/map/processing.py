@@ -9,7 +9,8 @@ calls::
 
 where ``entry`` is a :class:`ProcessedEntry`: ``entry.key`` is the key, ``entry.value`` the value (None when the key
 has no entry). Assigning ``entry.value`` changes the entry (or creates it); assigning None removes it. The change is
-written to the backups. ``result`` is sent back to the client (for the multi-entry operations, the results that are
+written to the backups and published like any write (entry events, near-cache invalidations); ``executeOnKey`` waits
+while another owner holds the key's lock. ``result`` is sent back to the client (for the multi-entry operations, the results that are
 not None, by key). Keys and values are given as Python objects when the member can deserialize them (built-in types
 and server classes), as a :class:`~hazelcast.serialization.generic_record.GenericRecord` for Compact and Portable
 values, and as an :class:`~hazelcast.embedded.query.values.OpaqueValue` otherwise; an ``OpaqueValue`` or
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hazelcast.embedded.map.events import ADDED, REMOVED, UPDATED, entry_changed
+from hazelcast.embedded.map.locks import write_blocked
 from hazelcast.embedded.map.records import RecordStore
 from hazelcast.embedded.query.aggregation import result_data
 from hazelcast.embedded.query.extraction import ExtractionContext, extraction_context
 from hazelcast.embedded.query.predicates import compile_predicate, server_object
 from hazelcast.embedded.query.values import OpaqueValue
-from hazelcast.embedded.requests import MemberRequest
+from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
 
 if TYPE_CHECKING:
@@ -135,23 +138,34 @@ def _write(
     existed: bool,
     now: int,
 ) -> None:
+    """Apply a processor's change of ``key`` to the store (indexes follow), its backups, listeners and near caches."""
+    cluster = request.cluster
     if value is None:
         if existed:
-            store.remove(key)
+            removed = store.remove(key)
             if store.backup_count:
                 request.backup(store, state_key, lambda backup: backup.remove(key), partition_id=partition_id)
+            if removed is not None:
+                entry_changed(cluster, partition_id, store, REMOVED, key, None, removed.value, request.client_uuid)
         return
     record = store.records.get(key) if existed else None
     if record is not None:
+        old_value: bytes | None = record.value
         store.update_value(key, record, value, now)
     else:
+        old_value = None
         record = store.put(key, value, now, store.default_ttl, store.default_max_idle)
     if store.backup_count:
         copy = record.copy()
         request.backup(store, state_key, lambda backup: backup.set_record(key, copy), partition_id=partition_id)
+    event_type = ADDED if old_value is None else UPDATED
+    entry_changed(cluster, partition_id, store, event_type, key, value, old_value, request.client_uuid)
 
 
-def map_execute_on_key(request: MemberRequest) -> bytes | None:
+def map_execute_on_key(request: MemberRequest) -> Any:
+    """Run the processor on one entry; it waits while another owner holds the key's lock, as a write does."""
+    if request.partition_id >= 0 and write_blocked(request):
+        return PENDING
     params = request.params
     cluster = request.cluster
     processor = _processor(cluster, params.entry_processor)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.core import HazelcastJsonValue
+from hazelcast.embedded.map.events import REMOVED, entry_changed
 from hazelcast.embedded.map.records import RecordStore
 from hazelcast.embedded.query.aggregation import result_data
 from hazelcast.embedded.query.compare import sort_key
@@ -267,7 +268,8 @@ def map_project_with_predicate(request: MemberRequest) -> list[bytes | None]:
 
 
 def map_remove_all(request: MemberRequest) -> None:
-    """Remove the entries the predicate selects, from owners and backups."""
+    """Remove the entries the predicate selects, from owners and backups; each removal is published (REMOVED event
+    with the old value, near-cache invalidation)."""
     params = request.params
     cluster = request.cluster
     predicate = compile_predicate(cluster, params.predicate)
@@ -275,12 +277,18 @@ def map_remove_all(request: MemberRequest) -> None:
     for partition_id, store, entry in select(request, params.name, predicate):
         by_partition.setdefault(partition_id, (store, []))[1].append(entry.key_data)
     state_key = ("hz:impl:mapService", params.name)
+    source = request.client_uuid
     for partition_id, (store, keys) in by_partition.items():
+        records = store.records
+        for key in keys:
+            entry_changed(cluster, partition_id, store, REMOVED, key, None, records[key].value, source)
         store.remove_keys(keys)
         if store.backup_count:
-            cluster.apply_to_backups(
-                partition_id, store, state_key, lambda backup, keys=keys: backup.remove_keys(keys)
-            )
+
+            def remove_from(backup: RecordStore, keys: list[bytes] = keys) -> None:
+                backup.remove_keys(keys)
+
+            cluster.apply_to_backups(partition_id, store, state_key, remove_from)
 
 
 QUERY_HANDLERS = {

@@ -9,7 +9,10 @@ comparison.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
+
+from hazelcast.embedded.locks import LockStore
 
 if TYPE_CHECKING:
     from hazelcast.embedded.map.config import MapConfig
@@ -77,7 +80,7 @@ class RecordStore:
     """The entries of one map in one partition: a :class:`~hazelcast.embedded.spec.PartitionState`."""
 
     __slots__ = ("name", "config", "backup_count", "stats_enabled", "default_ttl", "default_max_idle", "records",
-                 "may_expire", "indexes")
+                 "may_expire", "indexes", "partition_uuid", "invalidation_sequence", "size_bounded", "locks")
 
     def __init__(self, name: str, config: MapConfig) -> None:
         self.name = name
@@ -94,6 +97,14 @@ class RecordStore:
         #: this class changes entries only through these methods (``put``, ``update_value``, ``set_record``,
         #: ``remove``, ``remove_keys``, ``clear``).
         self.indexes: Any = None
+        #: Near-cache metadata: this replica's identity and the count of changes published as invalidations. A
+        #: backup promoted to owner has another UUID, so clients know that they may have missed invalidations.
+        self.partition_uuid = uuid.uuid4()
+        self.invalidation_sequence = 0
+        #: Whether puts must check the configured size bound (see ``map/eviction.py``).
+        self.size_bounded = config.eviction.eviction_policy != "NONE"
+        #: The key locks of the map in this partition (see ``map/locks.py``); they exist with or without an entry.
+        self.locks = LockStore()
 
     # -- PartitionState -------------------------------------------------------------------------------------------
 
@@ -101,6 +112,9 @@ class RecordStore:
         clone = self.new_backup()
         clone.records = {key: record.copy() for key, record in self.records.items()}
         clone.may_expire = self.may_expire
+        clone.locks = self.locks.copy()
+        clone.partition_uuid = self.partition_uuid
+        clone.invalidation_sequence = self.invalidation_sequence
         if clone.indexes is not None:
             clone.indexes.rebuild(clone.records)
         return clone
@@ -115,8 +129,11 @@ class RecordStore:
         """This backup replica became the owner after the owner was lost.
 
         Reads touched only the owner's records, so a backup's access times are those of the last write: restart
-        the idle clock of entries with a max idle rather than expire entries that were in use.
+        the idle clock of entries with a max idle rather than expire entries that were in use. Changes the owner
+        made after its last copy reached this replica published invalidations this replica never counted: a new
+        partition UUID tells near caches to drop what they hold of the partition.
         """
+        self.partition_uuid = uuid.uuid4()
         for record in self.records.values():
             if record.max_idle > 0:
                 record.last_access_time = max(record.last_access_time, now)
@@ -182,9 +199,8 @@ class RecordStore:
             self.indexes.put(key, record.value)
 
     def touch(self, record: Record, now: int) -> None:
-        """Count a read of ``record``."""
-        if self.stats_enabled:
-            record.hits += 1
+        """Count a read of ``record`` (hits serve LFU eviction even when entry views do not show them)."""
+        record.hits += 1
         record.last_access_time = now
         if record.max_idle > 0:
             record.refresh_expiration()

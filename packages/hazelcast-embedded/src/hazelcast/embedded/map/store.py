@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hazelcast.embedded.map.config import MapStoreConfig
+from hazelcast.embedded.map.events import LOADED, entry_changed
+from hazelcast.embedded.map.locks import must_wait
 from hazelcast.embedded.query.aggregation import result_data
 from hazelcast.embedded.query.extraction import extraction_context
 from hazelcast.embedded.requests import MemberRequest
@@ -112,18 +114,22 @@ class _BoundStore:
                 self.install(self.to_data(key), self.to_data(value), replace_existing)  # type: ignore[arg-type]
 
     def install(self, key_data: bytes, value_data: bytes, replace_existing: bool = True) -> None:
-        """Put a loaded entry in memory (owner and backups) without writing it back."""
+        """Put a loaded entry in memory (owner and backups) without writing it back; listeners get a LOADED event
+        (and near caches an invalidation)."""
         service = _service()
         cluster = self.cluster
         partition_id = cluster.partition_id(key_data)
         store, state_key = service._partition_store(cluster, partition_id, self.name, True)
         now = service._now()
-        if not replace_existing and service._live(cluster, partition_id, store, state_key, key_data, now) is not None:
+        current = service._live(cluster, partition_id, store, state_key, key_data, now)
+        if current is not None and not replace_existing:
             return
+        old_value = None if current is None else current.value
         record = store.put(key_data, value_data, now, store.default_ttl, store.default_max_idle)
         if store.backup_count:
             copy = record.copy()
             cluster.apply_to_backups(partition_id, store, state_key, lambda backup: backup.set_record(key_data, copy))
+        entry_changed(cluster, partition_id, store, LOADED, key_data, value_data, old_value)
 
     # -- writing ------------------------------------------------------------------------------------------------------
 
@@ -188,7 +194,7 @@ def _instantiate(cluster: EmbeddedCluster, config: MapStoreConfig) -> Any:
         raise InvalidConfigurationError(
             f"map-store: no server class with factory id {config.factory_id} and class id {config.class_id}"
         )
-    return factory()  # type: ignore[operator]
+    return factory()
 
 
 # Per cluster (by id, dropped when the cluster is collected): map name -> its store, None when it has none. A plain
@@ -251,6 +257,8 @@ def _read_through(bound: _BoundStore, request: MemberRequest, original: Callable
 
 
 def _write_value(bound: _BoundStore, request: MemberRequest, original: Callable[[MemberRequest], Any]) -> Any:
+    if must_wait(request):
+        return original(request)  # it waits for the key's lock, then runs again through here
     params = request.params
     bound.write(params.key, params.value)
     return original(request)
@@ -278,6 +286,8 @@ def _write_all(bound: _BoundStore, request: MemberRequest, original: Callable[[M
 
 
 def _delete(bound: _BoundStore, request: MemberRequest, original: Callable[[MemberRequest], Any]) -> Any:
+    if must_wait(request):
+        return original(request)  # it waits for the key's lock, then runs again through here
     bound.write(request.params.key, None)
     return original(request)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from hazelcast.embedded.events import EventRegistration
-from hazelcast.embedded.locks import fail_waiters, lock_owner
+from hazelcast.embedded.locks import fail_waiters, lock_owner, remaining_timeout
 from hazelcast.embedded.multimap.container import MultiMapContainer
 from hazelcast.embedded.requests import PENDING, MemberRequest
 from hazelcast.embedded.spec import MemberServiceSpec, StateKey
@@ -341,7 +341,7 @@ def multimap_lock(request: MemberRequest) -> Any:
         request.respond(None)
         return True
 
-    container.locks.park(request.params.key, request, attempt)
+    container.locks.park(request.params.key, request, attempt, owner=lock_owner(request, request.params.thread_id))
     return PENDING
 
 
@@ -352,6 +352,7 @@ def multimap_try_lock(request: MemberRequest) -> Any:
         return True
     if params.timeout <= 0:
         return False
+    timeout_ms = remaining_timeout(request, params.timeout)
 
     def attempt() -> bool:
         if not _try_acquire(request, container, params.lease):
@@ -359,7 +360,9 @@ def multimap_try_lock(request: MemberRequest) -> Any:
         request.respond(True)
         return True
 
-    container.locks.park(params.key, request, attempt, params.timeout, lambda: request.respond(False))
+    container.locks.park(
+        params.key, request, attempt, timeout_ms, lambda: request.respond(False), lock_owner(request, params.thread_id)
+    )
     return PENDING
 
 
@@ -378,10 +381,12 @@ def _released(request: MemberRequest, container: MultiMapContainer, key: bytes) 
 def multimap_unlock(request: MemberRequest) -> None:
     params = request.params
     container = _container(request.cluster, request.partition_id, params.name, False)
-    if container is None or not container.locks.release(
-        params.key, lock_owner(request, params.thread_id), params.reference_id
-    ):
-        raise IllegalMonitorStateError("Current thread is not owner of the lock!")
+    owner = lock_owner(request, params.thread_id)
+    if container is None or not container.locks.release(params.key, owner, params.reference_id):
+        # An unlock from an owner that is still waiting withdraws its wait (the client cancelled its lock call).
+        if container is None or not container.locks.cancel_wait(params.key, owner):
+            raise IllegalMonitorStateError("Current thread is not owner of the lock!")
+        return
     _released(request, container, params.key)
 
 
