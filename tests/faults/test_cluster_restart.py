@@ -75,10 +75,7 @@ async def test_reconnect_on_re_registers_listeners_re_sends_schemas_and_reports_
         jobs = await client.get_queue("faults-restart-jobs")
         map_events: list[Any] = []
         queue_events: list[Any] = []
-        # TODO(merge of map entry listeners): drop this guard once Map.add_entry_listener is on main.
-        map_listener = hasattr(parcels, "add_entry_listener")
-        if map_listener:
-            await parcels.add_entry_listener(include_value=True, added_func=map_events.append)
+        await parcels.add_entry_listener(include_value=True, added_func=map_events.append)
         await jobs.add_listener(include_value=True, item_added_func=lambda event: queue_events.append(event.item))
         await parcels.put("before", Parcel("before", 1))
         await jobs.offer("before")
@@ -108,9 +105,8 @@ async def test_reconnect_on_re_registers_listeners_re_sends_schemas_and_reports_
             record.acknowledged_checked += 1
             record.events_expected += len(items)
             await _wait(lambda: set(items) <= set(queue_events), 5, "queue events after the restart")
-            if map_listener:
-                record.events_expected += 1
-                await _wait(lambda: key in [event.key for event in map_events], 5, "map events after the restart")
+            record.events_expected += 1
+            await _wait(lambda: key in [event.key for event in map_events], 5, "map events after the restart")
         record.events_received += len(queue_events) + len(map_events)
         record.duplicate_events += len(queue_events) - len(set(queue_events))
         assert record.duplicate_events == 0

@@ -45,10 +45,7 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         counter = await client.cp_subsystem.get_atomic_long("faults-counter")
         map_events: Counter[Any] = Counter()
         queue_events: Counter[Any] = Counter()
-        # TODO(merge of map entry listeners): drop this guard once Map.add_entry_listener is on main.
-        map_listener = hasattr(orders, "add_entry_listener")
-        if map_listener:
-            await orders.add_entry_listener(added_func=lambda event: map_events.update((event.key,)))
+        await orders.add_entry_listener(added_func=lambda event: map_events.update((event.key,)))
         await jobs.add_listener(include_value=True, item_added_func=lambda event: queue_events.update((event.item,)))
 
         load = WriteLoad(orders, jobs, counter)
@@ -116,7 +113,7 @@ async def test_members_killed_one_at_a_time_under_load_lose_no_acknowledged_writ
         def in_windows(moment: float) -> bool:
             return any(start <= moment < end for start, end in windows)
 
-        expected_map = {key for key, moment in load.map_key_ack_time.items() if map_listener and in_windows(moment)}
+        expected_map = {key for key, moment in load.map_key_ack_time.items() if in_windows(moment)}
         expected_queue = {item for item, moment in load.queue_ack_time.items() if in_windows(moment)}
         record.events_expected += len(expected_map) + len(expected_queue)
         await _wait(
