@@ -474,6 +474,9 @@ class EmbeddedCluster:
                 event = bytearray(template)
                 set_correlation_id(event, correlation_id)
                 connection.send(event)
+            # Out now, not on the next loop iteration: members killed right after a join must not take the news of the
+            # join down with them, or the client would never learn the address of the only member left.
+            connection.flush()
 
     # -- distributed objects --------------------------------------------------------------------------------------
 
