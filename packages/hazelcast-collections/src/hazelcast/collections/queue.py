@@ -112,12 +112,16 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     async def poll(self, timeout: float = 0) -> ItemType | None:
         """Remove and return the head; if the queue is empty, wait up to ``timeout`` seconds for an item.
 
-        Returns None when no item came (at once when ``timeout`` is 0).
+        Returns None when no item came (at once when ``timeout`` is 0). If the connection to the queue's member is
+        lost while the call waits, it fails with ``TargetDisconnectedError`` (call again): retrying it silently could
+        lose the item a dying member had already removed (unless ``redo_operation`` asks for retries anyway).
         """
         millis = _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
-        relay = self._relay(self._send(request, self._decode_item, True, deadline), True)
+        # Not retried after it was sent, as the protocol marks it: a member that removed the head and died before
+        # answering would make a retry take the next item, and the first would be lost without a word.
+        relay = self._relay(self._send(request, self._decode_item, False, deadline), True)
         try:
             return await relay
         except asyncio.CancelledError:
@@ -126,7 +130,8 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
 
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
-        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, True, _NO_DEADLINE), True)
+        # Not retried after it was sent, for the reason given in poll.
+        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, False, _NO_DEADLINE), True)
         try:
             return await relay
         except asyncio.CancelledError:
