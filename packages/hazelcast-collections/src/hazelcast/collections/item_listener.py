@@ -11,9 +11,10 @@ again on reconnection.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from types import FunctionType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from hazelcast.protocol import MethodCodec, method
 from hazelcast.protocol.frames import Message
@@ -23,6 +24,7 @@ from hazelcast.proxy.base import ItemEvent, ItemEventType
 __all__ = ["ItemEvent", "ItemEventType", "NamePartitionedCollection"]
 
 ItemType = TypeVar("ItemType")
+ResultType = TypeVar("ResultType")
 FunctionT = TypeVar("FunctionT", bound=Callable[..., Any])
 
 
@@ -42,19 +44,20 @@ def with_docstring(function: FunctionT, docstring: str) -> FunctionT:
     return copy  # type: ignore[return-value]
 
 
-#: The class attributes of :class:`NamePartitionedCollection` and the messages they are the codecs of.
+#: The class attributes of :class:`NamePartitionedCollection`, the messages they are the codecs of, and the class
+#: attribute of the response decoder the proxy sends with (None where it sends none or hands the codec on).
 _SHARED_MESSAGES = (
-    ("_ADD_ALL", "addAll"),
-    ("_CLEAR", "clear"),
-    ("_CONTAINS", "contains"),
-    ("_CONTAINS_ALL", "containsAll"),
-    ("_IS_EMPTY", "isEmpty"),
-    ("_REMOVE", "remove"),
-    ("_COMPARE_AND_REMOVE_ALL", "compareAndRemoveAll"),
-    ("_COMPARE_AND_RETAIN_ALL", "compareAndRetainAll"),
-    ("_SIZE", "size"),
-    ("_ADD_LISTENER", "addListener"),
-    ("_REMOVE_LISTENER", "removeListener"),
+    ("_ADD_ALL", "addAll", "_ADD_ALL_RESPONSE"),
+    ("_CLEAR", "clear", None),
+    ("_CONTAINS", "contains", "_CONTAINS_RESPONSE"),
+    ("_CONTAINS_ALL", "containsAll", "_CONTAINS_ALL_RESPONSE"),
+    ("_IS_EMPTY", "isEmpty", "_IS_EMPTY_RESPONSE"),
+    ("_REMOVE", "remove", "_REMOVE_RESPONSE"),
+    ("_COMPARE_AND_REMOVE_ALL", "compareAndRemoveAll", "_COMPARE_AND_REMOVE_ALL_RESPONSE"),
+    ("_COMPARE_AND_RETAIN_ALL", "compareAndRetainAll", "_COMPARE_AND_RETAIN_ALL_RESPONSE"),
+    ("_SIZE", "size", "_SIZE_RESPONSE"),
+    ("_ADD_LISTENER", "addListener", None),
+    ("_REMOVE_LISTENER", "removeListener", None),
 )
 
 
@@ -74,24 +77,52 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
     _SIZE: MethodCodec
     _ADD_LISTENER: MethodCodec
     _REMOVE_LISTENER: MethodCodec
-    #: ``<Service>.add``, which a subclass whose :meth:`add` sends it sets itself (a queue's offers instead).
+    #: ``<Service>.add`` and its decoder, which a subclass whose :meth:`add` sends it sets itself (a queue's offers
+    #: instead).
     _ADD: MethodCodec
+    _ADD_RESPONSE: Callable[[Message], bool]
+    # The decoders the methods send with. The catalogue compiles them at import time (typed Any); the response types
+    # they produce are declared here. Each is a staticmethod on the class, so that reading it is not binding it.
+    _ADD_ALL_RESPONSE: Callable[[Message], bool]
+    _CONTAINS_RESPONSE: Callable[[Message], bool]
+    _CONTAINS_ALL_RESPONSE: Callable[[Message], bool]
+    _IS_EMPTY_RESPONSE: Callable[[Message], bool]
+    _REMOVE_RESPONSE: Callable[[Message], bool]
+    _COMPARE_AND_REMOVE_ALL_RESPONSE: Callable[[Message], bool]
+    _COMPARE_AND_RETAIN_ALL_RESPONSE: Callable[[Message], bool]
+    _SIZE_RESPONSE: Callable[[Message], int]
 
     def __init_subclass__(cls, protocol_service: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if protocol_service:
-            for attribute, message in _SHARED_MESSAGES:
-                setattr(cls, attribute, method(f"{protocol_service}.{message}"))
+            for attribute, message, response_attribute in _SHARED_MESSAGES:
+                codec = method(f"{protocol_service}.{message}")
+                setattr(cls, attribute, codec)
+                if response_attribute is not None:
+                    setattr(cls, response_attribute, staticmethod(codec.decode_response))
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
         to_object = self._to_object
-        self._objects_of = lambda data_list: [to_object(data) for data in data_list]
+        self._objects_of: Callable[[list[bytes]], list[ItemType]] = lambda data_list: [
+            to_object(data) for data in data_list
+        ]
+
+    @overload
+    def _send(
+        self, request: bytearray, decoder: None = None, retryable: bool = False, timeout: float | None = None
+    ) -> asyncio.Future[None]: ...
+
+    @overload
+    def _send(
+        self, request: bytearray, decoder: Callable[[Message], ResultType], retryable: bool = False,
+        timeout: float | None = None,
+    ) -> asyncio.Future[ResultType]: ...
 
     def _send(
         self, request: bytearray, decoder: Callable[[Message], Any] | None = None, retryable: bool = False,
         timeout: float | None = None,
-    ) -> Any:
+    ) -> asyncio.Future[Any]:
         return self._invocations.call(request, self._name_partition, decoder, retryable, timeout)
 
     def _item_data(self, item: Any) -> bytes:
@@ -109,20 +140,20 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
             data_list.append(to_data(item))
         return data_list
 
-    def _list_decoder(self, codec: MethodCodec) -> Callable[[Message], list[Any]]:
+    def _list_decoder(self, codec: MethodCodec) -> Callable[[Message], list[ItemType]]:
         decode = codec.decode_response
         objects_of = self._objects_of
         return lambda message: objects_of(decode(message))
 
     async def add(self, item: ItemType) -> bool:
         """Add ``item``; False if the collection did not take it."""
-        codec = self._ADD
-        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response)
+        request = self._ADD.encode_request(self.name, self._item_data(item))
+        return await self._send(request, self._ADD_RESPONSE)
 
     async def add_all(self, items: Sequence[ItemType]) -> bool:
         """Add ``items``; True if the collection changed (False when they do not all fit in its ``max-size``)."""
-        codec = self._ADD_ALL
-        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+        request = self._ADD_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, self._ADD_ALL_RESPONSE)
 
     async def clear(self) -> None:
         """Remove every item."""
@@ -130,38 +161,38 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
 
     async def contains(self, item: ItemType) -> bool:
         """Whether the collection holds ``item``."""
-        codec = self._CONTAINS
-        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response, True)
+        request = self._CONTAINS.encode_request(self.name, self._item_data(item))
+        return await self._send(request, self._CONTAINS_RESPONSE, True)
 
     async def contains_all(self, items: Sequence[ItemType]) -> bool:
         """Whether the collection holds every one of ``items``."""
-        codec = self._CONTAINS_ALL
-        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response, True)
+        request = self._CONTAINS_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, self._CONTAINS_ALL_RESPONSE, True)
 
     async def is_empty(self) -> bool:
         """Whether the collection has no items."""
-        codec = self._IS_EMPTY
-        return await self._send(codec.encode_request(self.name), codec.decode_response, True)
+        request = self._IS_EMPTY.encode_request(self.name)
+        return await self._send(request, self._IS_EMPTY_RESPONSE, True)
 
     async def remove(self, item: ItemType) -> bool:
         """Remove one occurrence of ``item``; True if there was one."""
-        codec = self._REMOVE
-        return await self._send(codec.encode_request(self.name, self._item_data(item)), codec.decode_response)
+        request = self._REMOVE.encode_request(self.name, self._item_data(item))
+        return await self._send(request, self._REMOVE_RESPONSE)
 
     async def remove_all(self, items: Sequence[ItemType]) -> bool:
         """Remove every occurrence of each of ``items``; True if the collection changed."""
-        codec = self._COMPARE_AND_REMOVE_ALL
-        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+        request = self._COMPARE_AND_REMOVE_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, self._COMPARE_AND_REMOVE_ALL_RESPONSE)
 
     async def retain_all(self, items: Sequence[ItemType]) -> bool:
         """Remove every item that is not one of ``items``; True if the collection changed."""
-        codec = self._COMPARE_AND_RETAIN_ALL
-        return await self._send(codec.encode_request(self.name, self._items_data(items)), codec.decode_response)
+        request = self._COMPARE_AND_RETAIN_ALL.encode_request(self.name, self._items_data(items))
+        return await self._send(request, self._COMPARE_AND_RETAIN_ALL_RESPONSE)
 
     async def size(self) -> int:
         """Number of items."""
-        codec = self._SIZE
-        return await self._send(codec.encode_request(self.name), codec.decode_response, True)
+        request = self._SIZE.encode_request(self.name)
+        return await self._send(request, self._SIZE_RESPONSE, True)
 
     async def add_listener(
         self,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from hazelcast.collections.item_listener import NamePartitionedCollection, with_docstring
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import ProxyContext
 
 __all__ = ["List"]
@@ -24,6 +25,10 @@ _LAST_INDEX_OF = method("List.lastIndexOf")
 _REMOVE_WITH_INDEX = method("List.removeWithIndex")
 _SET = method("List.set")
 _SUB = method("List.sub")
+# The catalogue compiles its decoders at import time (typed Any); the response types they produce are declared here.
+_ADD_ALL_WITH_INDEX_RESPONSE: Callable[[Message], bool] = _ADD_ALL_WITH_INDEX.decode_response
+_INDEX_OF_RESPONSE: Callable[[Message], int] = _INDEX_OF.decode_response
+_LAST_INDEX_OF_RESPONSE: Callable[[Message], int] = _LAST_INDEX_OF.decode_response
 
 
 def _check_index(index: Any, name: str = "index") -> int:
@@ -40,10 +45,11 @@ class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     """
 
     _ADD = method("List.add")
+    _ADD_RESPONSE = staticmethod(_ADD.decode_response)
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
-        self._decode_item = self._deserializing(_GET.decode_response)
+        self._decode_item: Callable[[Message], ItemType] = self._deserializing(_GET.decode_response)
         self._decode_items = self._list_decoder(_GET_ALL)
 
     add = with_docstring(
@@ -68,7 +74,7 @@ class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     async def add_all_at(self, index: int, items: Sequence[ItemType]) -> bool:
         """Insert ``items`` at ``index`` in their order; True if the list changed."""
         request = _ADD_ALL_WITH_INDEX.encode_request(self.name, _check_index(index), self._items_data(items))
-        return await self._send(request, _ADD_ALL_WITH_INDEX.decode_response)
+        return await self._send(request, _ADD_ALL_WITH_INDEX_RESPONSE)
 
     async def get(self, index: int) -> ItemType:
         """The item at ``index``; ``IndexOutOfBoundsError`` unless ``0 <= index < size``."""
@@ -91,12 +97,12 @@ class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     async def index_of(self, item: ItemType) -> int:
         """The index of the first occurrence of ``item``, or -1."""
         request = _INDEX_OF.encode_request(self.name, self._item_data(item))
-        return await self._send(request, _INDEX_OF.decode_response, True)
+        return await self._send(request, _INDEX_OF_RESPONSE, True)
 
     async def last_index_of(self, item: ItemType) -> int:
         """The index of the last occurrence of ``item``, or -1."""
         request = _LAST_INDEX_OF.encode_request(self.name, self._item_data(item))
-        return await self._send(request, _LAST_INDEX_OF.decode_response, True)
+        return await self._send(request, _LAST_INDEX_OF_RESPONSE, True)
 
     async def remove_at(self, index: int) -> ItemType:
         """Remove and return the item at ``index``, shifting the following items to the left."""

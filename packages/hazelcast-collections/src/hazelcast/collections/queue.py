@@ -25,6 +25,7 @@ until an item or the end of the connection answers it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import structlog
@@ -32,11 +33,13 @@ import structlog
 from hazelcast.collections.item_listener import NamePartitionedCollection, with_docstring
 from hazelcast.errors import IllegalStateError
 from hazelcast.protocol import method
+from hazelcast.protocol.frames import Message
 from hazelcast.proxy import ProxyContext
 
 __all__ = ["Queue"]
 
 ItemType = TypeVar("ItemType")
+ResultType = TypeVar("ResultType")
 
 _logger = structlog.get_logger("hazelcast.queue")
 
@@ -49,6 +52,9 @@ _DRAIN_TO = method("Queue.drainTo")
 _DRAIN_TO_MAX_SIZE = method("Queue.drainToMaxSize")
 _ITERATOR = method("Queue.iterator")
 _REMAINING_CAPACITY = method("Queue.remainingCapacity")
+# The catalogue compiles its decoders at import time (typed Any); the response types they produce are declared here.
+_OFFER_RESPONSE: Callable[[Message], bool] = _OFFER.decode_response
+_REMAINING_CAPACITY_RESPONSE: Callable[[Message], int] = _REMAINING_CAPACITY.decode_response
 
 #: Client-side deadline of requests that may wait on the member for ever (``put``, ``take``): ten years.
 _NO_DEADLINE = 10 * 365 * 24 * 3600.0
@@ -72,7 +78,9 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)
-        self._decode_item = self._deserializing(_POLL.decode_response)
+        self._decode_item: Callable[[Message], ItemType | None] = self._deserializing(_POLL.decode_response)
+        # A take is answered only with an item (it waits for one).
+        self._decode_taken: Callable[[Message], ItemType] = self._deserializing(_TAKE.decode_response)
         self._decode_items = self._list_decoder(_ITERATOR)
         self._invocation_timeout = context.config.invocation_timeout
         #: Background puts of items that reached a cancelled consumer.
@@ -100,8 +108,8 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
         millis = _timeout_millis(timeout)
         request = _OFFER.encode_request(self.name, data, millis)
         if millis:
-            return await self._send(request, _OFFER.decode_response, False, timeout + self._invocation_timeout)
-        return await self._send(request, _OFFER.decode_response)
+            return await self._send(request, _OFFER_RESPONSE, False, timeout + self._invocation_timeout)
+        return await self._send(request, _OFFER_RESPONSE)
 
     async def put(self, item: ItemType) -> None:
         """Add ``item`` at the tail, waiting as long as it takes for room."""
@@ -131,7 +139,7 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
         # Not retried after it was sent, for the reason given in poll.
-        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_item, False, _NO_DEADLINE), True)
+        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_taken, False, _NO_DEADLINE), True)
         try:
             return await relay
         except asyncio.CancelledError:
@@ -175,16 +183,16 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     async def remaining_capacity(self) -> int:
         """How many more items fit before the queue is full."""
         request = _REMAINING_CAPACITY.encode_request(self.name)
-        return await self._send(request, _REMAINING_CAPACITY.decode_response, True)
+        return await self._send(request, _REMAINING_CAPACITY_RESPONSE, True)
 
     # -- cancellation safety of consumers -------------------------------------------------------------------------
 
-    def _relay(self, invocation: asyncio.Future[Any], single: bool) -> asyncio.Future[Any]:
+    def _relay(self, invocation: asyncio.Future[ResultType], single: bool) -> asyncio.Future[ResultType]:
         """The future a consumer awaits instead of its invocation: cancelling the caller cancels this relay, never
         the invocation, whose answer then goes back into the queue."""
-        relay = self._loop.create_future()
+        relay: asyncio.Future[ResultType] = self._loop.create_future()
 
-        def deliver(done: asyncio.Future[Any]) -> None:
+        def deliver(done: asyncio.Future[ResultType]) -> None:
             if relay.cancelled():
                 self._return_late(done, single)
             elif done.cancelled():

@@ -22,6 +22,7 @@ class Set(NamePartitionedCollection[ItemType], protocol_service="Set"):
     """
 
     _ADD = method("Set.add")
+    _ADD_RESPONSE = staticmethod(_ADD.decode_response)
 
     def __init__(self, service_name: str, name: str, context: ProxyContext) -> None:
         super().__init__(service_name, name, context)

@@ -28,13 +28,14 @@ def _check_insert_index(index: int, size: int) -> None:
 
 
 def list_get(request: MemberRequest) -> bytes:
-    items = _LISTS.items(request, request.params.name)
-    _check_index(request.params.index, len(items))
-    return items[request.params.index]
+    items: list[bytes] = _LISTS.items(request, request.params.name)
+    index: int = request.params.index
+    _check_index(index, len(items))
+    return items[index]
 
 
 def list_index_of(request: MemberRequest) -> int:
-    items = _LISTS.items(request, request.params.name)
+    items: list[bytes] = _LISTS.items(request, request.params.name)
     try:
         return items.index(request.params.value)
     except ValueError:
@@ -52,7 +53,7 @@ def list_last_index_of(request: MemberRequest) -> int:
 
 def list_sub(request: MemberRequest) -> list[bytes]:
     params = request.params
-    items = _LISTS.items(request, params.name)
+    items: list[bytes] = _LISTS.items(request, params.name)
     if params.from_ < 0 or params.to > len(items):
         raise IndexOutOfBoundsError(f"sub list [{params.from_}, {params.to}) out of range for size {len(items)}")
     if params.from_ > params.to:
@@ -65,7 +66,7 @@ def list_iterator(request: MemberRequest) -> list[bytes]:
 
 
 def list_list_iterator(request: MemberRequest) -> list[bytes]:
-    items = _LISTS.items(request, request.params.name)
+    items: list[bytes] = _LISTS.items(request, request.params.name)
     _check_insert_index(request.params.index, len(items))
     return items[request.params.index:]
 
@@ -118,7 +119,7 @@ def list_set(request: MemberRequest) -> bytes:
     params = request.params
     state = _LISTS.state(request, params.name)
     _check_index(params.index, len(state.items))
-    old = state.items[params.index]
+    old: bytes = state.items[params.index]
 
     def replace(target: CollectionState) -> bool:
         target.items[params.index] = params.value
@@ -144,7 +145,7 @@ def list_remove_with_index(request: MemberRequest) -> bytes:
     params = request.params
     state = _LISTS.state(request, params.name)
     _check_index(params.index, len(state.items))
-    removed = state.items[params.index]
+    removed: bytes = state.items[params.index]
     mutate(request, state, _LISTS.key(params.name), lambda target: target.items.pop(params.index) is not None)
     _LISTS.events.publish(request, _LISTS.key(params.name), [removed], ITEM_REMOVED)
     return removed

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hazelcast.embedded.spec import PartitionState
 from hazelcast.protocol import MethodCodec
 
 if TYPE_CHECKING:
+    from hazelcast.embedded.events import EventRegistration
     from hazelcast.embedded.requests import MemberRequest
 
 __all__ = ["ITEM_ADDED", "ITEM_REMOVED", "CollectionState", "ItemEvents", "mutate"]
@@ -22,7 +24,8 @@ __all__ = ["ITEM_ADDED", "ITEM_REMOVED", "CollectionState", "ItemEvents", "mutat
 ITEM_ADDED = 1
 ITEM_REMOVED = 2
 
-_State = TypeVar("_State", bound="CollectionState")
+#: The state of a list, a set or a queue (:class:`CollectionState`, ``QueueState``).
+_State = TypeVar("_State", bound=PartitionState)
 
 
 class CollectionState:
@@ -58,8 +61,8 @@ class CollectionState:
 def mutate(request: MemberRequest, state: _State, key: tuple[str, str], change: Callable[[_State], Any]) -> Any:
     """Apply ``change`` to the owner's state and, when it changed anything (a truthy result), to the backups."""
     result = change(state)
-    if result and state.backup_count:  # type: ignore[attr-defined]
-        request.backup(state, key, change)  # type: ignore[arg-type]
+    if result and state.backup_count:
+        request.backup(state, key, change)
     return result
 
 
@@ -84,11 +87,11 @@ class ItemEvents:
         member_uuid = cluster.owner_of(partition_id).uuid
         encode = self._encode
         for item in items:
-            events.publish_on_partition(
-                key,
-                partition_id,
-                lambda registration, item=item: encode(item if registration.options else None, member_uuid, event_type),
-            )
+
+            def encode_item(registration: EventRegistration, item: bytes = item) -> bytearray:
+                return encode(item if registration.options else None, member_uuid, event_type)
+
+            events.publish_on_partition(key, partition_id, encode_item)
 
     @staticmethod
     def add_listener(request: MemberRequest, key: tuple[str, str]) -> Any:

@@ -145,7 +145,9 @@ def pn_counter_add(request: MemberRequest) -> tuple[int, list[tuple[uuid.UUID, i
 
 
 def pn_counter_get_configured_replica_count(request: MemberRequest) -> int:
-    return request.cluster.structure_configs.lookup("pn-counter", request.params).replica_count
+    # The message's only parameter is the counter's name.
+    config: PNCounterConfig = request.cluster.structure_configs.lookup("pn-counter", request.params)
+    return config.replica_count
 
 
 def replicate_counters(cluster: EmbeddedCluster) -> None:

@@ -140,7 +140,7 @@ def _purge_if_still_empty(cluster: EmbeddedCluster, name: str, emptied_at: float
     partition_id = cluster.name_partition_id(name)
     owner = cluster.owner_of(partition_id)
     state = owner.partitions[partition_id].get(_QUEUES.key(name))
-    if state is None or state.items or state.emptied_at != emptied_at:
+    if not isinstance(state, QueueState) or state.items or state.emptied_at != emptied_at:
         return  # refilled (or already gone) since
     if waiters_of(cluster, (QUEUE_SERVICE_NAME, name, "take")).has_waiters:
         return  # in use: a consumer waits on it
