@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hazelcast._internal.connection import _BackoffTimer, parse_address
+from hazelcast._internal.dialing import BackoffTimer, parse_address
 from hazelcast.config import Config
 from hazelcast.core import Address
 
@@ -19,14 +19,14 @@ class FakeLoop:
 
 def test_backoff_grows_by_the_multiplier_up_to_the_maximum() -> None:
     config = Config.from_dict(dict(retry_initial_backoff=1, retry_max_backoff=5, retry_multiplier=2, retry_jitter=0))
-    timer = _BackoffTimer(config, FakeLoop())  # type: ignore[arg-type]
+    timer = BackoffTimer(config, FakeLoop())  # type: ignore[arg-type]
     timer.reset()
     assert [timer.next_sleep() for _ in range(5)] == [1, 2, 4, 5, 5]
 
 
 def test_jitter_stays_within_its_band() -> None:
     config = Config.from_dict(dict(retry_initial_backoff=10, retry_max_backoff=10, retry_jitter=0.2))
-    timer = _BackoffTimer(config, FakeLoop())  # type: ignore[arg-type]
+    timer = BackoffTimer(config, FakeLoop())  # type: ignore[arg-type]
     timer.reset()
     sleeps = [timer.next_sleep() for _ in range(200)]
     assert all(8 <= s <= 12 for s in sleeps)
@@ -36,7 +36,7 @@ def test_jitter_stays_within_its_band() -> None:
 def test_cluster_connect_timeout_ends_the_attempts_and_caps_the_last_sleep() -> None:
     loop = FakeLoop()
     config = Config.from_dict(dict(retry_initial_backoff=4, retry_max_backoff=4, cluster_connect_timeout=6))
-    timer = _BackoffTimer(config, loop)  # type: ignore[arg-type]
+    timer = BackoffTimer(config, loop)  # type: ignore[arg-type]
     timer.reset()
     assert timer.next_sleep() == 4
     loop.now += 4
@@ -47,7 +47,7 @@ def test_cluster_connect_timeout_ends_the_attempts_and_caps_the_last_sleep() -> 
 
 def test_infinite_cluster_connect_timeout_never_gives_up() -> None:
     loop = FakeLoop()
-    timer = _BackoffTimer(Config(), loop)  # type: ignore[arg-type]
+    timer = BackoffTimer(Config(), loop)  # type: ignore[arg-type]
     timer.reset()
     loop.now += 10**6
     assert timer.next_sleep() is not None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
-import ssl
 import struct
 import uuid
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hazelcast._internal.cluster_choice import ClusterChoice
+from hazelcast._internal.dialing import BackoffTimer, make_ssl_context_for, parse_address
 from hazelcast._internal.lifecycle import LifecycleState
 from hazelcast.config import ReconnectMode
 from hazelcast.core import Address
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from hazelcast._internal.lifecycle import LifecycleService
     from hazelcast.config import Config
 
-__all__ = ["CLIENT_TYPE", "CLIENT_VERSION", "Connection", "ConnectionManager", "make_ssl_context_for", "parse_address"]
+__all__ = ["CLIENT_TYPE", "CLIENT_VERSION", "Connection", "ConnectionManager"]
 
 _logger = structlog.get_logger("hazelcast.connection")
 _INT64 = struct.Struct("<q")
@@ -49,8 +49,6 @@ _PROTOCOL_PREAMBLE = b"CP2"
 CLIENT_TYPE = "PYH"
 CLIENT_VERSION = "5.7.0"
 _SERIALIZATION_VERSION = 1
-_DEFAULT_PORT = 5701
-_DEFAULT_PORT_TRIES = 3
 _AUTHENTICATION = method("Client.authentication")
 _AUTHENTICATION_CUSTOM = method("Client.authenticationCustom")
 _PING = method("Client.ping")
@@ -61,23 +59,6 @@ _BACKUP_EVENT_OFFSET = 16
 #: A request at least this long is handed to the transport as a memoryview: what the socket does not take at once is
 #: then copied into the transport's buffer once, instead of being sliced into a new bytearray first.
 _LARGE_WRITE = 64 * 1024
-
-
-def parse_address(text: str) -> list[Address]:
-    """``"host:port"``, ``"host"`` (ports 5701-5703 are tried), ``"[::1]:5701"`` -> the addresses to try."""
-    text = text.strip()
-    host, port = text, None
-    if text.startswith("["):
-        end = text.index("]")
-        host = text[1:end]
-        if text[end + 1 : end + 2] == ":":
-            port = int(text[end + 2 :])
-    elif text.count(":") == 1:
-        host, _, port_text = text.partition(":")
-        port = int(port_text)
-    if port is not None:
-        return [Address(host, port)]
-    return [Address(host, _DEFAULT_PORT + i) for i in range(_DEFAULT_PORT_TRIES)]
 
 
 class Connection(asyncio.Protocol):
@@ -213,36 +194,6 @@ class Connection(asyncio.Protocol):
         return f"<Connection {self.connection_id} {self.address} member={self.member_uuid} live={self.live}>"
 
 
-class _BackoffTimer:
-    """Exponential backoff with jitter, bounded by cluster_connect_timeout (-1: never give up)."""
-
-    def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
-        self._config = config
-        self._loop = loop
-        self._begin = 0.0
-        self._backoff = 0.0
-        self.attempt = 0
-
-    def reset(self) -> None:
-        self._begin = self._loop.time()
-        self._backoff = min(self._config.retry_max_backoff, self._config.retry_initial_backoff)
-        self.attempt = 0
-
-    def next_sleep(self) -> float | None:
-        """Seconds to wait before the next attempt, or None when cluster_connect_timeout has passed."""
-        self.attempt += 1
-        config = self._config
-        timeout = config.cluster_connect_timeout
-        elapsed = self._loop.time() - self._begin
-        if timeout != -1 and elapsed >= timeout:
-            return None
-        sleep = self._backoff * (1 + config.retry_jitter * (2 * random.random() - 1))
-        if timeout != -1:
-            sleep = min(sleep, timeout - elapsed)
-        self._backoff = min(self._backoff * config.retry_multiplier, config.retry_max_backoff)
-        return max(0.0, sleep)
-
-
 class ConnectionManager:
     def __init__(
         self,
@@ -271,7 +222,7 @@ class ConnectionManager:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._member_connect_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
-        self._backoff = _BackoffTimer(config, loop)
+        self._backoff = BackoffTimer(config, loop)
         self._shutdown = False
         self.cluster_id: uuid.UUID | None = None
         self.on_connection_added: list[Callable[[Connection], None]] = []
@@ -616,34 +567,3 @@ class ConnectionManager:
 def _ignore_result(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
-
-
-# SSLProtocol values of the config (TLSv1 2, TLSv1_1 3, TLSv1_2 4, TLSv1_3 5) pin the TLS version; SSLv2/SSLv3
-# (0, 1) leave it to OpenSSL's defaults, which refuse them anyway.
-_TLS_VERSIONS = {
-    2: ssl.TLSVersion.TLSv1,
-    3: ssl.TLSVersion.TLSv1_1,
-    4: ssl.TLSVersion.TLSv1_2,
-    5: ssl.TLSVersion.TLSv1_3,
-}
-
-
-def make_ssl_context_for(config: Config) -> ssl.SSLContext:
-    """The TLS context the client uses for ``config`` (every ``ssl_*`` option applied)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = bool(config.ssl_check_hostname)
-    context.verify_mode = ssl.CERT_REQUIRED
-    version = _TLS_VERSIONS.get(int(config.ssl_protocol))
-    if version is not None:
-        context.minimum_version = version
-        context.maximum_version = version
-    if config.ssl_cafile:
-        context.load_verify_locations(config.ssl_cafile)
-    else:
-        context.load_default_certs()
-    if config.ssl_certfile:
-        context.load_cert_chain(config.ssl_certfile, config.ssl_keyfile, config.ssl_password)
-    if config.ssl_ciphers:
-        context.set_ciphers(config.ssl_ciphers)
-    return context
-

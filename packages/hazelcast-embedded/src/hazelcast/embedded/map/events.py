@@ -32,6 +32,7 @@ import structlog
 from hazelcast.embedded.events import EventRegistration
 from hazelcast.embedded.query import compile_predicate, extraction_context
 from hazelcast.protocol import method
+from hazelcast.proxy.base import EntryEventType
 
 if TYPE_CHECKING:
     from hazelcast.embedded.cluster import EmbeddedCluster
@@ -57,17 +58,17 @@ __all__ = [
 
 MAP_SERVICE_NAME = "hz:impl:mapService"
 
-# Entry event types (bit flags, as in the protocol).
-ADDED = 1
-REMOVED = 2
-UPDATED = 4
-EVICTED = 8
-EXPIRED = 16
-EVICT_ALL = 32
-CLEAR_ALL = 64
-MERGED = 128
-INVALIDATION = 256
-LOADED = 512
+# Entry event types, as plain ints for the hot path (the protocol's bit flags, defined once in EntryEventType).
+ADDED = int(EntryEventType.ADDED)
+REMOVED = int(EntryEventType.REMOVED)
+UPDATED = int(EntryEventType.UPDATED)
+EVICTED = int(EntryEventType.EVICTED)
+EXPIRED = int(EntryEventType.EXPIRED)
+EVICT_ALL = int(EntryEventType.EVICT_ALL)
+CLEAR_ALL = int(EntryEventType.CLEAR_ALL)
+MERGED = int(EntryEventType.MERGED)
+INVALIDATION = int(EntryEventType.INVALIDATION)
+LOADED = int(EntryEventType.LOADED)
 
 _logger = structlog.get_logger("hazelcast.embedded")
 
