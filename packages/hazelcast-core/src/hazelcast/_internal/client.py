@@ -21,9 +21,9 @@ from hazelcast._internal.partition import PartitionService
 from hazelcast._internal.proxy_manager import ProxyManager
 from hazelcast._internal.statistics import StatisticsService
 from hazelcast.config import Config
-from hazelcast.failover import ClientFailoverConfig
 from hazelcast.core import DistributedObjectEvent, DistributedObjectInfo
 from hazelcast.errors import HazelcastClientNotActiveError, InvalidConfigurationError
+from hazelcast.failover import ClientFailoverConfig
 from hazelcast.plugin.manager import PluginManager
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
