@@ -19,6 +19,7 @@ Ordering (``max``, ``min``, ``max_by``, ``min_by``) is that of :func:`~hazelcast
 
 from __future__ import annotations
 
+import abc
 import decimal
 import struct
 import weakref
@@ -143,11 +144,13 @@ class Aggregation(IdentifiedDataSerializable):
         else:
             self.add(entry, extracted)
 
+    @abc.abstractmethod
     def add(self, entry: QueryableEntry, value: Any) -> None:
-        raise NotImplementedError
+        """Take one extracted value of ``entry`` into the aggregation."""
 
+    @abc.abstractmethod
     def result(self) -> Any:
-        raise NotImplementedError
+        """The aggregation's value, in the type Java's aggregator gives."""
 
 
 def _number(value: Any) -> Any:
@@ -285,8 +288,9 @@ class Projection(IdentifiedDataSerializable):
     def get_class_id(self) -> int:
         return self.CLASS_ID
 
+    @abc.abstractmethod
     def project(self, entry: QueryableEntry) -> Any:
-        raise NotImplementedError
+        """What the projection makes of ``entry``."""
 
 
 def _projected(value: Any) -> Any:

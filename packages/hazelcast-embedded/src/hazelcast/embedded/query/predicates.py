@@ -23,6 +23,7 @@ index could not read (its *unindexed* keys). Comparison rules are in
 
 from __future__ import annotations
 
+import abc
 import functools
 import re
 from collections.abc import Iterable
@@ -71,8 +72,9 @@ class Predicate(IdentifiedDataSerializable):
 
     CLASS_ID = -1
 
+    @abc.abstractmethod
     def matches(self, entry: QueryableEntry) -> bool:
-        raise NotImplementedError
+        """Whether ``entry`` is selected."""
 
     def index_candidates(self, indexes: StoreIndexes) -> set[bytes] | None:
         """Keys of the entries that may match, found in ``indexes``; None when the indexes cannot tell."""
@@ -125,8 +127,9 @@ class _AttributePredicate(Predicate):
             return any(test(value) for value in result)
         return self.test(result)
 
+    @abc.abstractmethod
     def test(self, value: Any) -> bool:
-        raise NotImplementedError
+        """Whether one attribute value satisfies the predicate."""
 
 
 class EqualPredicate(_AttributePredicate):
