@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from hazelcast.collections._entry_events import entry_event_handler
 from hazelcast.protocol import method
-from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy
 from hazelcast.proxy.base import EntryEvent, EntryEventType
 
@@ -100,20 +100,9 @@ class MapEventsMixin(Proxy, Generic[KeyType, ValueType]):
             def add_request(local_only: bool) -> bytearray:
                 return codec.encode_request(name, include_value, flags, local_only)
 
-        decode = codec.decode_event[0]
-        to_object = self._to_object
-        run = self._context.callbacks.run
-
-        def handle(message: Message) -> None:
-            key, value, old_value, merging_value, event_type, member_uuid, affected = decode(message)
-            function = by_type.get(event_type)
-            if function is None:
-                return
-            event = EntryEvent(
-                to_object(key), to_object(value), to_object(old_value), to_object(merging_value), event_type,
-                member_uuid, affected,
-            )
-            run("entry_listener", function, event)
+        handle = entry_event_handler(
+            codec.decode_event[0], by_type, self._to_object, self._context.callbacks.run, "entry_listener"
+        )
 
         return await self._context.listener_service.register(
             add_request,

@@ -8,6 +8,7 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from hazelcast.collections._entry_events import entry_event_handler
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
@@ -287,19 +288,9 @@ class MultiMap(Proxy, Generic[KeyType, ValueType]):
             EntryEventType.REMOVED: removed_func,
             EntryEventType.CLEAR_ALL: clear_all_func,
         }
-        to_object = self._to_object
-        runner = self._context.callbacks
-
-        def handle(message: Message) -> None:
-            key_data, value, old_value, merging_value, event_type, member_uuid, affected = _decode_entry_event(message)
-            func = callbacks.get(event_type)
-            if func is None:
-                return
-            event: EntryEvent[Any, Any] = EntryEvent(
-                to_object(key_data), to_object(value), to_object(old_value), to_object(merging_value),
-                event_type, member_uuid, affected,
-            )
-            runner.run("multi_map.entry", func, event)
+        handle = entry_event_handler(
+            _decode_entry_event, callbacks, self._to_object, self._context.callbacks.run, "multi_map.entry"
+        )
 
         return await self._context.listener_service.register(
             add_request,

@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from hazelcast.collections._entry_events import entry_event_handler
 from hazelcast.protocol import method
-from hazelcast.protocol.frames import Message
 from hazelcast.proxy import Proxy, ProxyContext, check_not_none, to_millis
 from hazelcast.proxy.base import EntryEvent, EntryEventType
 
@@ -211,19 +211,9 @@ class ReplicatedMap(Proxy, Generic[KeyType, ValueType]):
             EntryEventType.EVICTED: evicted_func,
             EntryEventType.CLEAR_ALL: clear_all_func,
         }
-        to_object = self._to_object
-        runner = self._context.callbacks
-
-        def handle(message: Message) -> None:
-            event_key, value, old_value, merging_value, event_type, member_uuid, affected = _decode_entry_event(message)
-            func = callbacks.get(event_type)
-            if func is None:
-                return
-            event: EntryEvent[Any, Any] = EntryEvent(
-                to_object(event_key), to_object(value), to_object(old_value), to_object(merging_value),
-                event_type, member_uuid, affected,
-            )
-            runner.run("replicated_map.entry", func, event)
+        handle = entry_event_handler(
+            _decode_entry_event, callbacks, self._to_object, self._context.callbacks.run, "replicated_map.entry"
+        )
 
         return await self._context.listener_service.register(
             add_request,
