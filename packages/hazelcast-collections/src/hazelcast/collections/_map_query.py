@@ -120,6 +120,16 @@ class MapQueryMixin(Proxy, Generic[KeyType, ValueType]):
 
         return decode
 
+    def _with_optional_predicate(
+        self, plain: MethodCodec, filtered: MethodCodec, argument: bytes, predicate: Predicate | None
+    ) -> tuple[bytearray, Callable[[Message], Any]]:
+        """The request of an operation over every entry (``plain``) or over those ``predicate`` selects
+        (``filtered``, which takes the predicate after ``argument``), with the decoder of its response."""
+        if predicate is None:
+            return plain.encode_request(self.name, argument), plain.decode_response
+        _check_predicate(predicate, allow_paging=False)
+        return filtered.encode_request(self.name, argument, self._to_data(predicate)), filtered.decode_response
+
     def _objects(self, data_list: list[bytes]) -> list[Any]:
         to_object = self._to_object
         return [to_object(data) for data in data_list]
@@ -181,15 +191,9 @@ class MapQueryMixin(Proxy, Generic[KeyType, ValueType]):
         if not isinstance(aggregator, Aggregator):
             raise TypeError(f"aggregator must be a hazelcast.aggregator.Aggregator, not {type(aggregator).__name__}")
         to_object = self._to_object
-        if predicate is None:
-            request = _AGGREGATE.encode_request(self.name, self._to_data(aggregator))
-            decode = _AGGREGATE.decode_response
-        else:
-            _check_predicate(predicate, allow_paging=False)
-            request = _AGGREGATE_WITH_PREDICATE.encode_request(
-                self.name, self._to_data(aggregator), self._to_data(predicate)
-            )
-            decode = _AGGREGATE_WITH_PREDICATE.decode_response
+        request, decode = self._with_optional_predicate(
+            _AGGREGATE, _AGGREGATE_WITH_PREDICATE, self._to_data(aggregator), predicate
+        )
         return await self._invoke(request, lambda m: to_object(decode(m)), True)
 
     async def project(self, projection: Projection[Any], predicate: Predicate | None = None) -> list[Any]:
@@ -197,15 +201,9 @@ class MapQueryMixin(Proxy, Generic[KeyType, ValueType]):
         check_not_none(projection, "projection")
         if not isinstance(projection, Projection):
             raise TypeError(f"projection must be a hazelcast.projection.Projection, not {type(projection).__name__}")
-        if predicate is None:
-            request = _PROJECT.encode_request(self.name, self._to_data(projection))
-            decode = _PROJECT.decode_response
-        else:
-            _check_predicate(predicate, allow_paging=False)
-            request = _PROJECT_WITH_PREDICATE.encode_request(
-                self.name, self._to_data(projection), self._to_data(predicate)
-            )
-            decode = _PROJECT_WITH_PREDICATE.decode_response
+        request, decode = self._with_optional_predicate(
+            _PROJECT, _PROJECT_WITH_PREDICATE, self._to_data(projection), predicate
+        )
         return await self._invoke(request, lambda m: self._objects(decode(m)), True)
 
     # -- indexes ---------------------------------------------------------------------------------------------------
