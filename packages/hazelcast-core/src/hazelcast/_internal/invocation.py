@@ -29,7 +29,7 @@ from hazelcast.errors import (
     TargetDisconnectedError,
     create_error_from_holders,
 )
-from hazelcast.protocol.errors_codec import decode_error
+from hazelcast.protocol.errors_codec import ERROR_MESSAGE_TYPE, decode_error
 from hazelcast.serialization.compact import SchemaNotFoundError
 from hazelcast.protocol.frames import BACKUP_AWARE, Message
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["Invocation", "InvocationService"]
 
 _logger = structlog.get_logger("hazelcast.invocation")
-_INT64 = struct.Struct("<q")
+_unpack_type_and_correlation = struct.Struct("<iq").unpack_from
 _pack_correlation = struct.Struct("<q").pack_into
 _pack_partition = struct.Struct("<i").pack_into
 # Offsets in an outbound buffer (frame header included) and in an inbound response's initial payload.
@@ -127,6 +127,7 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
 class InvocationService:
     def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
+        self._time = loop.time
         self._timeout = config.invocation_timeout
         self._retry_pause = config.invocation_retry_pause
         self._redo_operation = config.redo_operation
@@ -141,12 +142,15 @@ class InvocationService:
         self._next_correlation_id = 1
         self._pending: dict[int, Invocation[Any]] = {}
         self._slots: dict[int, set[Invocation[Any]]] = {}
-        self._in_flight = 0
+        #: Invocations admitted and not yet finished (at most ``max_concurrent_invocations``).
+        self.in_flight = 0
         self._waiting: deque[Invocation[Any]] = deque()
         self._draining = False
         self._shutdown = False
         self._connections: dict[Any, Connection] = {}
         self._owners: list[Any] = []
+        #: Partition id -> (its owner when last routed, the connection then used); see ``_route``.
+        self._routes: dict[int, tuple[Any, Connection]] = {}
         self.connection_manager: ConnectionManager | None = None
         self.partition_service: PartitionService | None = None
         #: Picks the member of requests that no partition routes.
@@ -201,7 +205,7 @@ class InvocationService:
         ``partition_id`` >= 0 routes to the partition owner (smart routing) and is written into the header;
         ``target_uuid`` sends to one member. ``timeout`` (seconds) replaces ``invocation_timeout`` for this call.
         """
-        deadline = self.loop.time() + (self._timeout if timeout is None else timeout)
+        deadline = self._time() + (self._timeout if timeout is None else timeout)
         invocation = Invocation(
             self, request, partition_id, decoder, retryable or self._redo_operation, deadline, None, target_uuid, None
         )
@@ -260,7 +264,7 @@ class InvocationService:
         ``event_handler`` receives the events that carry its correlation id (listener registrations), and ``urgent``
         requests skip the in-flight bound (authentication, heartbeats). These requests never wait for Compact
         schema replication."""
-        deadline = self.loop.time() + (self._timeout if timeout is None else timeout)
+        deadline = self._time() + (self._timeout if timeout is None else timeout)
         invocation = Invocation(self, request, -1, decoder, retryable, deadline, connection, None, event_handler)
         self._start(invocation, urgent)
         return invocation
@@ -268,13 +272,14 @@ class InvocationService:
     def _start(self, invocation: Invocation[Any], urgent: bool) -> None:
         if self._shutdown:
             invocation.set_exception(HazelcastClientNotActiveError("the client is shut down"))
-        elif self._in_flight >= self._max_in_flight and not urgent:
+        elif self.in_flight >= self._max_in_flight and not urgent:
             # The deadline runs while it waits: a caller is never held past it, and an expired request is never sent.
             invocation.queued = True
             self._schedule_deadline(invocation)
             self._waiting.append(invocation)
         else:
-            self._admit(invocation)
+            self.in_flight += 1
+            self._schedule_deadline(invocation)
             self._send(invocation)
 
     # -- sending ---------------------------------------------------------------------------------------------------
@@ -316,8 +321,15 @@ class InvocationService:
         if self._smart and partition_id >= 0:
             owners = self._owners
             if partition_id < len(owners):
-                connection = connections.get(owners[partition_id])
+                owner = owners[partition_id]
+                # Member UUIDs hash and compare in Python: the owner object last routed to and its connection are
+                # remembered, so the usual request costs an identity test instead of a dict lookup by UUID.
+                route = self._routes.get(partition_id)
+                if route is not None and route[0] is owner and route[1].live:
+                    return route[1]
+                connection = connections.get(owner)  # type: ignore[arg-type]
                 if connection is not None:
+                    self._routes[partition_id] = (owner, connection)
                     return connection
         member = self.load_balancer.next() if self.load_balancer is not None else None
         if member is not None:
@@ -334,11 +346,12 @@ class InvocationService:
     def handle_response(self, message: Message) -> None:
         """Called by a connection for every inbound message that is not an event."""
         payload = message[0][1]
-        invocation = self._pending.get(_INT64.unpack_from(payload, 4)[0])
+        message_type, correlation_id = _unpack_type_and_correlation(payload, 0)
+        invocation = self._pending.get(correlation_id)
         if invocation is None:
             return
-        if not (payload[0] or payload[1] or payload[2] or payload[3]):
-            self._pending.pop(invocation.correlation_id, None)
+        if message_type == ERROR_MESSAGE_TYPE:
+            self._pending.pop(correlation_id, None)
             self._handle_error(invocation, message)
             return
         # Compact data needs its schemas before it is read. One byte test per frame finds candidates: the low byte
@@ -445,10 +458,6 @@ class InvocationService:
         if not invocation.done():
             invocation.set_exception(error)
 
-    def _admit(self, invocation: Invocation[Any]) -> None:
-        self._in_flight += 1
-        self._schedule_deadline(invocation)
-
     def _release(self, invocation: Invocation[Any]) -> None:
         """Forget a finished or abandoned invocation: pending entry, deadline and in-flight slot."""
         self._pending.pop(invocation.correlation_id, None)
@@ -463,7 +472,7 @@ class InvocationService:
             # It never held an in-flight place; the queue skips it once it is done.
             invocation.queued = False
             return
-        self._in_flight -= 1
+        self.in_flight -= 1
         if self._waiting and not self._draining:
             self._admit_waiting()
 
@@ -474,7 +483,7 @@ class InvocationService:
         try:
             waiting = self._waiting
             now = self.loop.time()
-            while waiting and self._in_flight < self._max_in_flight:
+            while waiting and self.in_flight < self._max_in_flight:
                 queued = waiting.popleft()
                 if queued.done():
                     continue
@@ -484,7 +493,7 @@ class InvocationService:
                     continue
                 # Its deadline is already on the wheel.
                 queued.queued = False
-                self._in_flight += 1
+                self.in_flight += 1
                 self._send(queued)
         finally:
             self._draining = False
@@ -567,11 +576,6 @@ class InvocationService:
         for bucket in list(self._slots.values()):
             for invocation in list(bucket):
                 self._complete_exception(invocation, error)
-
-    @property
-    def in_flight(self) -> int:
-        """Invocations admitted and not yet finished."""
-        return self._in_flight
 
     @property
     def pending_count(self) -> int:

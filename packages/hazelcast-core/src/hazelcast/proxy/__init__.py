@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import pkgutil
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -75,12 +76,28 @@ def to_millis(seconds: float | None) -> int:
     return int(seconds * 1000)
 
 
+def _running_tasks_lookup() -> Callable[[asyncio.AbstractEventLoop], asyncio.Task[Any] | None] | None:
+    """The C dict lookup behind ``asyncio.current_task(loop)`` on CPython 3.11, whose ``current_task`` is a Python
+    wrapper around it (3.12 and later implement ``current_task`` in C: nothing to skip there)."""
+    if sys.version_info >= (3, 12) or asyncio.Task is not getattr(sys.modules.get("_asyncio"), "Task", None):
+        return None
+    from _asyncio import _current_tasks  # type: ignore[import-not-found,unused-ignore]
+
+    return _current_tasks.get  # type: ignore[no-any-return]
+
+
+_running_task_of = _running_tasks_lookup()
+
+
 def task_id(loop: asyncio.AbstractEventLoop | None = None) -> int:
     """Stands for the protocol's thread id: locks are owned by the asyncio task that took them.
 
     Passing the running ``loop`` saves looking it up (this runs on every keyed request).
     """
-    task = asyncio.current_task(loop)
+    if loop is not None and _running_task_of is not None:
+        task = _running_task_of(loop)
+    else:
+        task = asyncio.current_task(loop)
     return id(task) if task is not None else 0
 
 
