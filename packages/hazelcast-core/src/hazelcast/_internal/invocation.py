@@ -327,7 +327,7 @@ class InvocationService:
                 route = self._routes.get(partition_id)
                 if route is not None and route[0] is owner and route[1].live:
                     return route[1]
-                connection = connections.get(owner)  # type: ignore[arg-type]
+                connection = connections.get(owner)
                 if connection is not None:
                     self._routes[partition_id] = (owner, connection)
                     return connection

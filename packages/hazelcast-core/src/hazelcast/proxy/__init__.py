@@ -81,7 +81,7 @@ def _running_tasks_lookup() -> Callable[[asyncio.AbstractEventLoop], asyncio.Tas
     wrapper around it (3.12 and later implement ``current_task`` in C: nothing to skip there)."""
     if sys.version_info >= (3, 12) or asyncio.Task is not getattr(sys.modules.get("_asyncio"), "Task", None):
         return None
-    from _asyncio import _current_tasks  # type: ignore[import-not-found,unused-ignore]
+    from _asyncio import _current_tasks  # type: ignore[attr-defined,unused-ignore]
 
     return _current_tasks.get  # type: ignore[no-any-return]
 
