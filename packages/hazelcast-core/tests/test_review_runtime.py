@@ -121,6 +121,55 @@ async def test_a_call_waiting_for_an_in_flight_place_times_out_at_its_deadline_a
     assert service.in_flight == 0
 
 
+def _answer(service: InvocationService, request: bytes, response: bytearray, backup_acks: int = 0) -> None:
+    struct.pack_into("<q", response, 10, _correlation_id(request))
+    response[18] = backup_acks
+    (message,) = MessageReader().feed(bytes(response))
+    service.handle_response(message)
+
+
+async def test_a_cancelled_call_kept_for_its_late_answer_gives_the_answer_over_and_then_frees_its_place() -> None:
+    loop = asyncio.get_running_loop()
+    service, connections = _invocation_service(loop)
+    wire = connections[uuid.uuid4()] = _Wire()
+    late: list[int] = []
+    kept = service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response, on_late_result=late.append)
+    dropped = service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response)
+    kept.cancel()
+    dropped.cancel()
+    assert service.in_flight == 1 and service.pending_count == 1, "only the kept call still waits"
+    _answer(service, wire.written[1], _SIZE.encode_response(9))
+    _answer(service, wire.written[0], _SIZE.encode_response(7))
+    assert late == [7]
+    assert service.in_flight == 0 and service.pending_count == 0
+
+
+async def test_a_kept_call_answered_with_backups_pending_gets_its_answer_with_the_last_backup_ack() -> None:
+    loop = asyncio.get_running_loop()
+    service, connections = _invocation_service(loop)
+    wire = connections[uuid.uuid4()] = _Wire()
+    late: list[int] = []
+    kept = service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response, on_late_result=late.append)
+    kept.cancel()
+    _answer(service, wire.written[0], _SIZE.encode_response(4), backup_acks=1)
+    assert late == [] and service.in_flight == 1
+    service.handle_backup_ack(_correlation_id(wire.written[0]))
+    assert late == [4] and service.in_flight == 0
+
+
+async def test_a_kept_call_answered_with_an_error_frees_its_place_and_gives_nothing() -> None:
+    loop = asyncio.get_running_loop()
+    service, connections = _invocation_service(loop)
+    member = uuid.uuid4()
+    wire = connections[member] = _Wire()
+    late: list[int] = []
+    kept = service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response, on_late_result=late.append)
+    kept.cancel()
+    del connections[member]
+    service.connection_closed(cast(Any, wire), TargetDisconnectedError("closed"))
+    assert late == [] and service.in_flight == 0 and service.pending_count == 0
+
+
 async def test_a_long_queue_of_waiting_calls_fails_without_recursing_when_the_client_is_offline() -> None:
     loop = asyncio.get_running_loop()
     service, connections = _invocation_service(loop, max_concurrent_invocations=1, reconnect_mode="ASYNC")

@@ -4,16 +4,16 @@ Blocking calls (``put``, ``take``, ``offer`` and ``poll`` with a timeout) wait o
 there and answered when it can proceed or when its timeout elapses, never by polling from the client. Their client-side
 deadline is the wait plus ``invocation_timeout`` (none for ``put`` and ``take``).
 
-``take`` and ``poll`` are sent again when the connection to the queue's owner is lost while they wait (the owner
-crashed: a backup takes over its items): a consumer that was only waiting has consumed nothing, and one whose answer
-was lost with the connection lost that item whether or not it asks again.
+``take`` and ``poll`` are not sent again once sent, as the protocol marks them: when the connection to the queue's
+owner is lost while they wait, they fail with ``TargetDisconnectedError`` (a member that removed the head and died
+before answering would make a retry take the next item, and the first would be lost without a word).
 
 Cancelling a consumer (``take``, ``poll``, ``drain_to``) is safe. Hazelcast's protocol has no message that withdraws
 a parked request, so a request the member already holds may still be answered with an item after its caller gave
 up; a client that simply dropped that late answer would lose the item (the member removed it from the queue). This
-proxy therefore never abandons a consumer's invocation: when its caller is cancelled, it keeps waiting for the
-answer in the background and puts any item it carries back into the queue (at the tail, through ``put``), logging
-``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is answered, when its timeout
+proxy therefore never abandons a consumer's invocation: when its caller is cancelled, the invocation stays pending
+(``on_late_result`` of the invocation service) and any item its answer carries goes back into the queue (at the tail,
+through ``put``), logging ``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is answered, when its timeout
 elapses, or when the connection closes (a member drops the parked requests of a client that left, and so does the
 embedded member). Cancelling a producer (``put``, ``offer``) may still let the item in: at least once, never lost.
 
@@ -127,23 +127,22 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
         millis = _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
-        # Not retried after it was sent, as the protocol marks it: a member that removed the head and died before
-        # answering would make a retry take the next item, and the first would be lost without a word.
-        relay = self._relay(self._send(request, self._decode_item, False, deadline), True)
+        # Not retried after it was sent (see the module's docstring).
+        invocation = self._consume(request, self._decode_item, deadline, self._return_late_item)
         try:
-            return await relay
+            return await invocation
         except asyncio.CancelledError:
-            self._cancelled_after_answer(relay, True)
+            self._cancelled_after_answer(invocation, self._return_late_item)
             raise
 
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
         # Not retried after it was sent, for the reason given in poll.
-        relay = self._relay(self._send(_TAKE.encode_request(self.name), self._decode_taken, False, _NO_DEADLINE), True)
+        invocation = self._consume(_TAKE.encode_request(self.name), self._decode_taken, _NO_DEADLINE, self._return_late_item)
         try:
-            return await relay
+            return await invocation
         except asyncio.CancelledError:
-            self._cancelled_after_answer(relay, True)
+            self._cancelled_after_answer(invocation, self._return_late_item)
             raise
 
     async def drain_to(self, target_list: list[ItemType], max_size: int = -1) -> int:
@@ -161,11 +160,11 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
             request = _DRAIN_TO.encode_request(self.name)
         else:
             request = _DRAIN_TO_MAX_SIZE.encode_request(self.name, max_size)
-        relay = self._relay(self._send(request, self._decode_items), False)
+        invocation = self._consume(request, self._decode_items, None, self._return_late_items)
         try:
-            items = await relay
+            items = await invocation
         except asyncio.CancelledError:
-            self._cancelled_after_answer(relay, False)
+            self._cancelled_after_answer(invocation, self._return_late_items)
             raise
         target_list.extend(items)
         return len(items)
@@ -187,36 +186,31 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
 
     # -- cancellation safety of consumers -------------------------------------------------------------------------
 
-    def _relay(self, invocation: asyncio.Future[ResultType], single: bool) -> asyncio.Future[ResultType]:
-        """The future a consumer awaits instead of its invocation: cancelling the caller cancels this relay, never
-        the invocation, whose answer then goes back into the queue."""
-        relay: asyncio.Future[ResultType] = self._loop.create_future()
+    def _consume(
+        self,
+        request: bytearray,
+        decoder: Callable[[Message], ResultType],
+        timeout: float | None,
+        give_back: Callable[[ResultType], None],
+    ) -> asyncio.Future[ResultType]:
+        """Send a consumer's request, never retried once sent; an answer that comes after its caller was cancelled
+        goes to ``give_back`` instead of being dropped."""
+        return self._invocations.call(request, self._name_partition, decoder, False, timeout, None, give_back)
 
-        def deliver(done: asyncio.Future[ResultType]) -> None:
-            if relay.cancelled():
-                self._return_late(done, single)
-            elif done.cancelled():
-                relay.cancel()
-            elif (error := done.exception()) is not None:
-                relay.set_exception(error)
-            else:
-                relay.set_result(done.result())
-
-        invocation.add_done_callback(deliver)
-        return relay
-
-    def _cancelled_after_answer(self, relay: asyncio.Future[Any], single: bool) -> None:
+    def _cancelled_after_answer(self, invocation: asyncio.Future[Any], give_back: Callable[[Any], None]) -> None:
         """A consumer was cancelled: if the answer had come already (its task had not resumed yet), give it back."""
-        if relay.done() and not relay.cancelled():
-            self._return_late(relay, single)
+        if invocation.done() and not invocation.cancelled() and invocation.exception() is None:
+            give_back(invocation.result())
 
-    def _return_late(self, answered: asyncio.Future[Any], single: bool) -> None:
-        if answered.cancelled() or answered.exception() is not None:
-            return
-        result = answered.result()
-        items = ([result] if result is not None else []) if single else list(result)
-        if not items:
-            return
+    def _return_late_item(self, item: ItemType | None) -> None:
+        if item is not None:
+            self._return_late([item])
+
+    def _return_late_items(self, items: list[ItemType]) -> None:
+        if items:
+            self._return_late(list(items))
+
+    def _return_late(self, items: list[Any]) -> None:
         _logger.warning("queue.cancelled_consumer.items_returned", queue=self.name, count=len(items))
         task = self._loop.create_task(self._put_back(items))
         self._returning.add(task)

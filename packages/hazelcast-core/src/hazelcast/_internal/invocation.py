@@ -80,6 +80,7 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
         "backup_acks_expected",
         "backup_acks_received",
         "pending_response",
+        "late_result",
     )
 
     def __init__(
@@ -116,10 +117,13 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
         self.backup_acks_received = 0
         #: ``(value,)`` once the response came but backup acks are still missing.
         self.pending_response: tuple[Any] | None = None
+        #: Receives the decoded answer that arrives after the caller cancelled; while set, a cancelled invocation
+        #: stays pending until its answer (or failure) comes.
+        self.late_result: Callable[[ResultType], None] | None = None
 
     def cancel(self, msg: Any = None) -> bool:
         cancelled = super().cancel(msg)
-        if cancelled:
+        if cancelled and self.late_result is None:
             self.service._release(self)
         return cancelled
 
@@ -178,6 +182,7 @@ class InvocationService:
         retryable: bool = False,
         timeout: float | None = None,
         target_uuid: Any = None,
+        on_late_result: Callable[[Any], None] | None = None,
     ) -> Invocation[None]: ...
 
     @overload
@@ -189,6 +194,7 @@ class InvocationService:
         retryable: bool = False,
         timeout: float | None = None,
         target_uuid: Any = None,
+        on_late_result: Callable[[ResultType], None] | None = None,
     ) -> Invocation[ResultType]: ...
 
     def call(
@@ -199,11 +205,14 @@ class InvocationService:
         retryable: bool = False,
         timeout: float | None = None,
         target_uuid: Any = None,
+        on_late_result: Callable[[Any], None] | None = None,
     ) -> Invocation[Any]:
         """Send ``request``; the returned future resolves with ``decoder(response)`` (None without a decoder).
 
         ``partition_id`` >= 0 routes to the partition owner (smart routing) and is written into the header;
         ``target_uuid`` sends to one member. ``timeout`` (seconds) replaces ``invocation_timeout`` for this call.
+        ``on_late_result`` keeps the request alive when the caller cancels it: the answer that still comes is
+        decoded and given to it (a queue consumer puts a late item back), instead of being dropped.
         """
         deadline = self._time() + (self._timeout if timeout is None else timeout)
         invocation = Invocation(
@@ -211,6 +220,8 @@ class InvocationService:
         )
         if partition_id >= 0:
             _pack_partition(request, _PARTITION_OFFSET, partition_id)
+        if on_late_result is not None:
+            invocation.late_result = on_late_result
         if self.unreplicated_schemas and self.compact_service is not None:
             # The request may carry compact data whose schema the cluster does not have yet.
             if self.compact_service.hold(invocation, self.start):
@@ -389,9 +400,15 @@ class InvocationService:
             invocation.pending_response = (value,)
             self._reschedule(invocation, self.loop.time() + self._backup_timeout)
             return
+        self._complete(invocation, value)
+
+    def _complete(self, invocation: Invocation[Any], value: Any) -> None:
+        """Release ``invocation`` and give it its answer: to its caller, or to ``late_result`` once it was cancelled."""
         self._release(invocation)
         if not invocation.done():
             invocation.set_result(value)
+        elif invocation.late_result is not None and invocation.cancelled():
+            invocation.late_result(value)
 
     def _fetch_schemas_first(self, invocation: Invocation[Any], message: Message) -> bool:
         """Whether the compact service took the response over to fetch unknown schemas (it hands it back later)."""
@@ -405,9 +422,7 @@ class InvocationService:
         invocation.backup_acks_received += 1
         response = invocation.pending_response
         if response is not None and invocation.backup_acks_received >= invocation.backup_acks_expected:
-            self._release(invocation)
-            if not invocation.done():
-                invocation.set_result(response[0])
+            self._complete(invocation, response[0])
 
     def _handle_error(self, invocation: Invocation[Any], message: Message) -> None:
         try:
@@ -429,6 +444,8 @@ class InvocationService:
 
     def _retry_or_fail(self, invocation: Invocation[Any], error: BaseException, unsent: bool = False) -> None:
         if invocation.done():
+            # Cancelled but kept for a late answer (``late_result``): the answer is an error, nothing to give back.
+            self._release(invocation)
             return
         if (unsent and not self._shutdown and not invocation.pinned) or self._is_retryable(invocation, error):
             if self.loop.time() + self._retry_pause < invocation.deadline:
@@ -527,10 +544,13 @@ class InvocationService:
         if not bucket:
             return
         for invocation in bucket:
-            if invocation.done():
-                self._release(invocation)
-                continue
             response = invocation.pending_response
+            if invocation.done():
+                if response is not None:
+                    self._complete(invocation, response[0])  # cancelled, kept for its late answer
+                else:
+                    self._release(invocation)
+                continue
             if invocation.queued:
                 self._expire_queued(invocation)
             elif response is None:
@@ -549,8 +569,7 @@ class InvocationService:
                     ),
                 )
             else:
-                self._release(invocation)
-                invocation.set_result(response[0])
+                self._complete(invocation, response[0])
 
     # -- connection events -----------------------------------------------------------------------------------------
 
@@ -560,9 +579,7 @@ class InvocationService:
             response = invocation.pending_response
             if response is not None:
                 # The member answered; only backup acks were missing.
-                self._release(invocation)
-                if not invocation.done():
-                    invocation.set_result(response[0])
+                self._complete(invocation, response[0])
                 continue
             self._pending.pop(invocation.correlation_id, None)
             self._retry_or_fail(invocation, error)
