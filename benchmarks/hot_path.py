@@ -57,9 +57,11 @@ def _responses(client: Any) -> dict[int, bytes]:
 class AnsweringTransport:
     """Stands in for the socket: answers each request with the canned response of its type, one loop turn later."""
 
-    def __init__(self, connection: Any, responses: dict[int, bytes]) -> None:
+    def __init__(self, connection: Any, responses: dict[int, bytes], events: dict[int, bytes]) -> None:
         self._connection = connection
         self._responses = responses
+        #: Request type -> the events (already addressed to their listener) that follow its response.
+        self._events = events
         self._loop = asyncio.get_running_loop()
         self._outbox: list[bytes] = []
         self.own_cpu = 0.0
@@ -76,6 +78,9 @@ class AnsweringTransport:
             response = bytearray(self._responses[message_type])
             struct.pack_into("<q", response, _CORRELATION_OFFSET, correlation_id)
             outbox.append(response)
+            events = self._events.get(message_type)
+            if events is not None:
+                outbox.append(events)
             while True:  # skip the request's frames
                 length, flags = _FRAME.unpack_from(data, pos)
                 pos += length
@@ -97,7 +102,8 @@ class AnsweringTransport:
         return default
 
 
-async def _operation(client: Any, workload: str) -> Callable[[int], Awaitable[Any]]:
+async def _operation(client: Any, workload: str, events: dict[int, bytes]) -> Callable[[int], Awaitable[Any]]:
+    """The workload's operation; for a topic with listeners, ``events`` gets the message events its publish causes."""
     value = "v" * 100
     if workload.startswith("map_"):
         proxy = await client.get_map("hot-path")
@@ -107,9 +113,30 @@ async def _operation(client: Any, workload: str) -> Callable[[int], Awaitable[An
     if workload.startswith("queue_"):
         queue = await client.get_queue("hot-path")
         return (lambda k: queue.offer(value)) if workload == "queue_offer" else (lambda k: queue.poll())
-    if workload == "topic_publish":
-        topic = await client.get_topic("hot-path")
-        return lambda k: topic.publish(value)
+    if workload.startswith("topic_publish"):
+        topic = await client.get_topic(workload)
+        connection = next(iter(client._connections.connections.values()))
+        before = set(connection.event_handlers)
+        listeners = int(workload.rpartition("_")[2]) if workload != "topic_publish" else 0
+        received = []
+        for _ in range(listeners):
+            await topic.add_listener(received.append)
+        registrations = set(connection.event_handlers) - before
+        codec = method("Topic.addMessageListener")
+        member = next(iter(client._connections.connections))
+        message = bytearray(codec.encode_event[0](_value_data(client, value), 1_700_000_000_000, member))
+        batch = bytearray()
+        for correlation_id in registrations:  # one registration per proxy: its listeners share the event
+            struct.pack_into("<q", message, _CORRELATION_OFFSET, correlation_id)
+            batch += message
+        if batch:
+            events[method("Topic.publish").request_type] = bytes(batch)
+
+        async def publish(_: int) -> None:
+            await topic.publish(value)
+            received.clear()
+
+        return publish
     if workload.startswith("list_"):
         items = await client.get_list("hot-path")
         return (lambda k: items.add(value)) if workload == "list_add" else (lambda k: items.get(0))
@@ -123,10 +150,11 @@ async def _run(members: str, workloads: list[str], tasks: int, ops: int, repeat:
         connection = next(iter(client._connections.connections.values()))
         real_transport = connection._transport
         for workload in workloads:
-            operation = await _operation(client, workload)
+            events: dict[int, bytes] = {}
+            operation = await _operation(client, workload, events)
             figures = []
             for _ in range(repeat):
-                answering = AnsweringTransport(connection, responses)
+                answering = AnsweringTransport(connection, responses, events)
                 connection._transport = answering
                 try:
                     per_task = ops // tasks
@@ -154,7 +182,10 @@ async def _run(members: str, workloads: list[str], tasks: int, ops: int, repeat:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", help="host:port of a running member (default: start an embedded one)")
-    parser.add_argument("--workloads", nargs="+", default=["map_get", "map_set", "queue_offer", "topic_publish"])
+    parser.add_argument("--workloads", nargs="+", default=[
+        "map_get", "map_set", "queue_offer", "queue_poll", "list_add", "list_get", "topic_publish", "topic_publish_1",
+        "topic_publish_8",
+    ], help="map_get map_set map_put queue_offer queue_poll list_add list_get topic_publish topic_publish_<listeners>")
     parser.add_argument("--tasks", type=int, default=64)
     parser.add_argument("--ops", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)

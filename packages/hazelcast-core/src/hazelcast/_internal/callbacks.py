@@ -31,7 +31,7 @@ class CallbackRunner:
         except Exception:
             _logger.exception("listener.callback_failed", listener_event=event_name)
             return
-        if inspect.isawaitable(result):
+        if result is not None and inspect.isawaitable(result):
             task = self._loop.create_task(self._await(event_name, result))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

@@ -56,6 +56,15 @@ _FETCH_SCHEMA = method("Client.fetchSchema")
 _SEND_ALL_SCHEMAS = method("Client.sendAllSchemas")
 
 COMPACT_TYPE_ID_BYTES = b"\xff\xff\xff\xc9"
+
+
+def _may_hold_compact(message: Message) -> bool:
+    """Whether a frame after the first starts like a serialized Compact object (type id -55 at offset 4): a cheap test
+    that spares most events the walk of :meth:`CompactSchemaService.unknown_schema_ids`."""
+    for index in range(1, len(message)):
+        if message[index][1].startswith(COMPACT_TYPE_ID_BYTES, 4):
+            return True
+    return False
 """The Compact type id -55 as a serialized object's header holds it (big-endian int32 at offset 4)."""
 
 #: Attempts at replicating a schema while the cluster reports members that did not get it.
@@ -269,7 +278,7 @@ class CompactSchemaService:
             if backlog:
                 backlog.append(message)
                 return
-            if len(message) > 1 and self.unknown_schema_ids(message):
+            if len(message) > 1 and _may_hold_compact(message) and self.unknown_schema_ids(message):
                 backlog.append(message)
                 self._spawn(self._dispatch_backlog(backlog, handler))
                 return

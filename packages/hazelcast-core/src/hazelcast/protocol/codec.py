@@ -75,9 +75,25 @@ def _uuid_parts(value: uuid.UUID | None) -> tuple[int, int, int]:
     return 0, bits >> 64, bits & _MASK64
 
 
-def _uuid_at(payload: bytes, offset: int, _unpack: Callable[..., tuple[int, int, int]] = struct.Struct("<BQQ").unpack_from) -> uuid.UUID | None:
-    is_null, high, low = _unpack(payload, offset)
-    return None if is_null else uuid.UUID(int=(high << 64) | low)
+#: UUIDs decoded lately, by their 16 bytes on the wire. The same few (member ids above all) arrive in message after
+#: message, and building a ``uuid.UUID`` costs far more than a dict lookup; UUIDs are immutable, so one object serves.
+_DECODED_UUIDS: dict[bytes, uuid.UUID] = {}
+_DECODED_UUIDS_LIMIT = 4096
+_unpack_uuid_bits = struct.Struct("<QQ").unpack
+
+
+def _uuid_at(payload: bytes, offset: int) -> uuid.UUID | None:
+    if payload[offset]:  # the is-null flag
+        return None
+    raw = payload[offset + 1 : offset + 17]
+    value = _DECODED_UUIDS.get(raw)
+    if value is None:
+        high, low = _unpack_uuid_bits(raw)
+        value = uuid.UUID(int=(high << 64) | low)
+        if len(_DECODED_UUIDS) >= _DECODED_UUIDS_LIMIT:
+            _DECODED_UUIDS.clear()
+        _DECODED_UUIDS[raw] = value
+    return value
 
 
 def _skip_to_end(message: Message, index: int) -> int:
