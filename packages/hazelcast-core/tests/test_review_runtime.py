@@ -170,6 +170,20 @@ async def test_a_kept_call_answered_with_an_error_frees_its_place_and_gives_noth
     assert late == [] and service.in_flight == 0 and service.pending_count == 0
 
 
+async def test_an_unanswered_call_fails_at_its_deadline_and_the_deadline_sweep_then_stops() -> None:
+    loop = asyncio.get_running_loop()
+    service, connections = _invocation_service(loop)
+    connections[uuid.uuid4()] = _Wire()
+    started = loop.time()
+    unanswered = service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response, timeout=0.15)
+    with pytest.raises(OperationTimeoutError):
+        await asyncio.wait_for(unanswered, 2)
+    assert 0.15 <= loop.time() - started < 0.6
+    assert service.in_flight == 0 and service.pending_count == 0
+    await asyncio.sleep(0.25)
+    assert service._sweep is None, "no timer is left running once nothing is in flight"
+
+
 async def test_a_long_queue_of_waiting_calls_fails_without_recursing_when_the_client_is_offline() -> None:
     loop = asyncio.get_running_loop()
     service, connections = _invocation_service(loop, max_concurrent_invocations=1, reconnect_mode="ASYNC")

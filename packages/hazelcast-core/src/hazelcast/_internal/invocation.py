@@ -2,8 +2,10 @@
 
 Hot path: a proxy encodes its request and awaits :meth:`InvocationService.call`, which returns the
 :class:`Invocation` itself, an ``asyncio.Future`` resolved with the decoded response: one object per request.
-Deadlines live on the loop's monotonic clock in a coarse timer wheel (one timer per 100 ms slot, not per
-invocation), so a request whose response never comes fails at its deadline. Cancelling an invocation (directly or
+Deadlines live on the loop's monotonic clock and are swept, not timed one by one: while anything is in flight or
+waiting, one timer looks every 100 ms (longer when many thousands are pending, so a sweep stays a small share of the
+loop) for requests past their deadline, so a request whose response never comes fails at its deadline. Nothing is
+scheduled per request: its deadline is one number on it. Cancelling an invocation (directly or
 through the task awaiting it) releases it at once, and its late response is ignored. At most
 ``max_concurrent_invocations`` are in flight; further callers wait for a place, their deadline running meanwhile.
 """
@@ -11,7 +13,6 @@ through the task awaiting it) releases it at once, and its late response is igno
 from __future__ import annotations
 
 import asyncio
-import math
 import struct
 from collections import deque
 from collections.abc import Callable
@@ -53,7 +54,10 @@ _BACKUP_ACKS_OFFSET = 12
 _BACKUP_AWARE_HIGH = BACKUP_AWARE >> 8
 # Byte 7 of a serialized Compact object: the low byte of its big-endian type id -55.
 _COMPACT_TYPE_ID_LOW_BYTE = b"\xc9"
-_WHEEL_RESOLUTION = 0.1
+#: How often deadlines are swept, at the least; with ``n`` invocations pending or waiting, every ``n / _SWEEP_RATE``
+#: seconds when that is longer, which bounds the sweep's cost to about 1% of one core.
+_SWEEP_INTERVAL = 0.1
+_SWEEP_RATE = 100_000
 
 #: What an invocation resolves with: its decoder's result (None without a decoder).
 ResultType = TypeVar("ResultType")
@@ -70,7 +74,7 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
         "decoder",
         "retryable",
         "deadline",
-        "slot",
+        "held",
         "queued",
         "connection",
         "pinned",
@@ -102,8 +106,8 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
         self.decoder = decoder
         self.retryable = retryable
         self.deadline = deadline
-        #: Timer-wheel slot of the deadline while admitted or queued; 0 once released.
-        self.slot = 0
+        #: Holds an in-flight place, or a place in the queue for one, until released.
+        self.held = False
         #: Waiting for an in-flight place (``max_concurrent_invocations``): it has a deadline but no place yet.
         self.queued = False
         #: Where the current attempt was sent.
@@ -145,7 +149,8 @@ class InvocationService:
         self._offline_fails_fast = config.async_start or config.reconnect_mode == ReconnectMode.ASYNC
         self._next_correlation_id = 1
         self._pending: dict[int, Invocation[Any]] = {}
-        self._slots: dict[int, set[Invocation[Any]]] = {}
+        #: The timer of the next deadline sweep; None while nothing is in flight or waiting.
+        self._sweep: asyncio.TimerHandle | None = None
         #: Invocations admitted and not yet finished (at most ``max_concurrent_invocations``).
         self.in_flight = 0
         self._waiting: deque[Invocation[Any]] = deque()
@@ -285,12 +290,15 @@ class InvocationService:
             invocation.set_exception(HazelcastClientNotActiveError("the client is shut down"))
         elif self.in_flight >= self._max_in_flight and not urgent:
             # The deadline runs while it waits: a caller is never held past it, and an expired request is never sent.
-            invocation.queued = True
-            self._schedule_deadline(invocation)
+            invocation.queued = invocation.held = True
             self._waiting.append(invocation)
+            if self._sweep is None:
+                self._schedule_sweep()
         else:
             self.in_flight += 1
-            self._schedule_deadline(invocation)
+            invocation.held = True
+            if self._sweep is None:
+                self._schedule_sweep()
             self._send(invocation)
 
     # -- sending ---------------------------------------------------------------------------------------------------
@@ -398,9 +406,14 @@ class InvocationService:
             # Complete once every backup has acknowledged, or at the backup timeout.
             invocation.backup_acks_expected = acks
             invocation.pending_response = (value,)
-            self._reschedule(invocation, self.loop.time() + self._backup_timeout)
+            invocation.deadline = self._time() + self._backup_timeout
             return
-        self._complete(invocation, value)
+        # What _complete does, inline: this is every response's path.
+        self._release(invocation)
+        if not invocation.done():
+            invocation.set_result(value)
+        elif invocation.late_result is not None and invocation.cancelled():
+            invocation.late_result(value)
 
     def _complete(self, invocation: Invocation[Any], value: Any) -> None:
         """Release ``invocation`` and give it its answer: to its caller, or to ``late_result`` once it was cancelled."""
@@ -476,15 +489,11 @@ class InvocationService:
             invocation.set_exception(error)
 
     def _release(self, invocation: Invocation[Any]) -> None:
-        """Forget a finished or abandoned invocation: pending entry, deadline and in-flight slot."""
+        """Forget a finished or abandoned invocation: its pending entry and its in-flight place."""
         self._pending.pop(invocation.correlation_id, None)
-        slot = invocation.slot
-        if not slot:
+        if not invocation.held:
             return
-        invocation.slot = 0
-        bucket = self._slots.get(slot)
-        if bucket is not None:
-            bucket.discard(invocation)
+        invocation.held = False
         if invocation.queued:
             # It never held an in-flight place; the queue skips it once it is done.
             invocation.queued = False
@@ -523,53 +532,46 @@ class InvocationService:
             ),
         )
 
-    def _schedule_deadline(self, invocation: Invocation[Any]) -> None:
-        slot = math.ceil(invocation.deadline / _WHEEL_RESOLUTION)
-        invocation.slot = slot
-        bucket = self._slots.get(slot)
-        if bucket is None:
-            bucket = self._slots[slot] = set()
-            self.loop.call_at(slot * _WHEEL_RESOLUTION, self._expire_slot, slot)
-        bucket.add(invocation)
+    def _schedule_sweep(self) -> None:
+        interval = max(_SWEEP_INTERVAL, (len(self._pending) + len(self._waiting)) / _SWEEP_RATE)
+        self._sweep = self.loop.call_later(interval, self._sweep_deadlines)
 
-    def _reschedule(self, invocation: Invocation[Any], deadline: float) -> None:
-        bucket = self._slots.get(invocation.slot)
-        if bucket is not None:
-            bucket.discard(invocation)
-        invocation.deadline = deadline
-        self._schedule_deadline(invocation)
-
-    def _expire_slot(self, slot: int) -> None:
-        bucket = self._slots.pop(slot, None)
-        if not bucket:
-            return
-        for invocation in bucket:
-            response = invocation.pending_response
-            if invocation.done():
-                if response is not None:
-                    self._complete(invocation, response[0])  # cancelled, kept for its late answer
-                else:
-                    self._release(invocation)
-                continue
-            if invocation.queued:
+    def _sweep_deadlines(self) -> None:
+        """Expire what is past its deadline; look again later while anything is in flight or waiting."""
+        self._sweep = None
+        now = self._time()
+        for invocation in [inv for inv in self._pending.values() if inv.deadline <= now]:
+            self._expire(invocation)
+        if self._waiting:
+            for invocation in [inv for inv in self._waiting if inv.deadline <= now and not inv.done()]:
                 self._expire_queued(invocation)
-            elif response is None:
-                self._complete_exception(
-                    invocation,
-                    OperationTimeoutError(
-                        f"no response within the invocation timeout (correlation id {invocation.correlation_id})"
-                    ),
-                )
-            elif self._fail_on_indeterminate:
-                self._complete_exception(
-                    invocation,
-                    IndeterminateOperationStateError(
-                        f"{invocation.backup_acks_received} of {invocation.backup_acks_expected} backup acks "
-                        "arrived before operation_backup_timeout"
-                    ),
-                )
+        if (self.in_flight or self._waiting or self._pending) and not self._shutdown:
+            self._schedule_sweep()
+
+    def _expire(self, invocation: Invocation[Any]) -> None:
+        response = invocation.pending_response
+        if invocation.done():
+            if response is not None:
+                self._complete(invocation, response[0])  # cancelled, kept for its late answer
             else:
-                self._complete(invocation, response[0])
+                self._release(invocation)
+        elif response is None:
+            self._complete_exception(
+                invocation,
+                OperationTimeoutError(
+                    f"no response within the invocation timeout (correlation id {invocation.correlation_id})"
+                ),
+            )
+        elif self._fail_on_indeterminate:
+            self._complete_exception(
+                invocation,
+                IndeterminateOperationStateError(
+                    f"{invocation.backup_acks_received} of {invocation.backup_acks_expected} backup acks "
+                    "arrived before operation_backup_timeout"
+                ),
+            )
+        else:
+            self._complete(invocation, response[0])
 
     # -- connection events -----------------------------------------------------------------------------------------
 
@@ -590,9 +592,9 @@ class InvocationService:
         waiting, self._waiting = self._waiting, deque()
         for invocation in [*self._pending.values(), *waiting]:
             self._complete_exception(invocation, error)
-        for bucket in list(self._slots.values()):
-            for invocation in list(bucket):
-                self._complete_exception(invocation, error)
+        if self._sweep is not None:
+            self._sweep.cancel()
+            self._sweep = None
 
     @property
     def pending_count(self) -> int:
