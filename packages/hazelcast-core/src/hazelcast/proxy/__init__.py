@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from hazelcast.protocol import method
+from hazelcast.protocol.codec import reads_one_data_frame
 from hazelcast.protocol.frames import Message
 
 # Proxy distributions add modules at the official client's import paths (``hazelcast.proxy.ringbuffer``...): the
@@ -138,6 +139,12 @@ class Proxy:
         schema it meets anywhere in the value and handle the response again.
         """
         to_object = self._to_object
+        if reads_one_data_frame(decode):
+
+            def deserialize_frame(message: Message) -> Any:
+                return to_object(message[1][1])  # the null frame's payload is empty: None
+
+            return deserialize_frame
 
         def decode_object(message: Message) -> Any:
             return to_object(decode(message))
