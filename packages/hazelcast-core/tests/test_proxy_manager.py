@@ -84,3 +84,24 @@ async def test_a_cancelled_creator_hands_over_to_the_waiters() -> None:
     assert len(cluster.calls) == 2  # the waiter sent its own createProxy
     cluster.calls[1].set_result(None)
     assert isinstance(await waiter, Counter)
+
+
+def test_the_name_partition_is_worked_out_again_until_the_partition_count_is_known_then_kept() -> None:
+    answers = [-1, 17]
+    asked: list[bytes] = []
+
+    def partition_of(data: bytes) -> int:
+        asked.append(data)
+        return answers[min(len(asked), len(answers)) - 1]
+
+    context = SimpleNamespace(
+        loop=None,
+        serialization_service=SimpleNamespace(to_data=lambda obj: obj.encode(), to_object=lambda data: data),
+        invocation_service=SimpleNamespace(call=None),
+        partition_service=SimpleNamespace(partition_id_of_data=partition_of),
+    )
+    orders = Counter("hz:test", "orders@eu", context)  # type: ignore[arg-type]
+    assert orders._name_partition == -1, "no partition count yet"
+    assert orders._name_partition == 17
+    assert orders._name_partition == 17
+    assert asked == [b"eu", b"eu"], "the partition key after '@' is hashed, and only until its partition is known"

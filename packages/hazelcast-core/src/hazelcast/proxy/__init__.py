@@ -102,6 +102,24 @@ def task_id(loop: asyncio.AbstractEventLoop | None = None) -> int:
     return id(task) if task is not None else 0
 
 
+class _known_once_computed:  # noqa: N801 - used as a decorator, like property
+    """Like ``functools.cached_property`` for an int that is -1 while unknown: the value is stored on the instance only
+    once it is known (>= 0), after which reading it is a plain attribute read, not a call."""
+
+    def __init__(self, compute: Callable[[Any], int]) -> None:
+        self._compute = compute
+        self.__doc__ = compute.__doc__
+        self._name = compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self._compute(instance)
+        if value >= 0:
+            instance.__dict__[self._name] = value
+        return value
+
+
 class Proxy:
     """A client-side handle of a distributed object named ``name`` in service ``service_name``."""
 
@@ -116,21 +134,17 @@ class Proxy:
         self._invocations = context.invocation_service
         self._call = context.invocation_service.call
         self._partition_of = context.partition_service.partition_id_of_data
-        self._name_partition_id = -1
 
-    @property
+    @_known_once_computed
     def _name_partition(self) -> int:
         """The partition of a name-partitioned object (queue, list, set, ringbuffer, topic...).
 
         It is the partition of the name, or of the text after its '@' (``"orders@eu"`` lives with every object whose
         name ends in ``@eu``), as members place them. -1 while the partition count is unknown (before the first
-        connection), and then worked out again on the next call.
+        connection), and then worked out again on the next call; once known, a plain attribute of the proxy.
         """
-        partition_id = self._name_partition_id
-        if partition_id < 0:
-            _, at, partition_key = self.name.partition("@")
-            partition_id = self._name_partition_id = self._partition_of(self._to_data(partition_key if at else self.name))
-        return partition_id
+        _, at, partition_key = self.name.partition("@")
+        return self._partition_of(self._to_data(partition_key if at else self.name))
 
     def _deserializing(self, decode: Callable[[Message], Any]) -> Callable[[Message], Any]:
         """A response decoder that also deserializes the decoded Data.
