@@ -147,8 +147,10 @@ class NamePartitionedCollection(Proxy, Generic[ItemType]):
 
     async def add(self, item: ItemType) -> bool:
         """Add ``item``; False if the collection did not take it."""
-        request = self._ADD.encode_request(self.name, self._item_data(item))
-        return await self._send(request, self._ADD_RESPONSE)
+        if item is None:
+            raise ValueError("item must not be None")
+        request = self._ADD.encode_request(self.name, self._to_data(item))
+        return await self._call(request, self._name_partition, self._ADD_RESPONSE)
 
     async def add_all(self, items: Sequence[ItemType]) -> bool:
         """Add ``items``; True if the collection changed (False when they do not all fit in its ``max-size``)."""

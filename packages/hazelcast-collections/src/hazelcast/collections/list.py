@@ -79,7 +79,7 @@ class List(NamePartitionedCollection[ItemType], protocol_service="List"):
     async def get(self, index: int) -> ItemType:
         """The item at ``index``; ``IndexOutOfBoundsError`` unless ``0 <= index < size``."""
         request = _GET.encode_request(self.name, _check_index(index))
-        return await self._send(request, self._decode_item, True)
+        return await self._call(request, self._name_partition, self._decode_item, True)
 
     async def get_all(self) -> list[ItemType]:
         """Every item, in order."""

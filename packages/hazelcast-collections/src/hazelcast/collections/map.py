@@ -97,12 +97,14 @@ class Map(
 
     async def set(self, key: KeyType, value: ValueType, ttl: float | None = None, max_idle: float | None = None) -> None:
         """Map ``key`` to ``value`` without returning the previous value (cheaper than :meth:`put`)."""
-        check_not_none(key, "key")
-        check_not_none(value, "value")
+        if key is None or value is None:
+            check_not_none(key, "key")
+            check_not_none(value, "value")
         key_data = self._to_data(key)
         value_data = self._to_data(value)
         if max_idle is None:
-            request = _SET.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
+            millis = -1 if ttl is None else to_millis(ttl)
+            request = _SET.encode_request(self.name, key_data, value_data, task_id(self._loop), millis)
         else:
             request = _SET_WITH_MAX_IDLE.encode_request(
                 self.name, key_data, value_data, task_id(self._loop), to_millis(ttl), to_millis(max_idle)
@@ -127,7 +129,8 @@ class Map(
 
     async def get(self, key: KeyType) -> ValueType | None:
         """The value of ``key``, or None."""
-        check_not_none(key, "key")
+        if key is None:
+            check_not_none(key, "key")
         key_data = self._to_data(key)
         request = _GET.encode_request(self.name, key_data, task_id(self._loop))
         return await self._call(request, self._partition_of(key_data), self._decode_value, True)

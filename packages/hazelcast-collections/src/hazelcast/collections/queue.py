@@ -104,12 +104,13 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
 
         Returns False when the queue is still full (at once when ``timeout`` is 0).
         """
-        data = self._item_data(item)
-        millis = _timeout_millis(timeout)
-        request = _OFFER.encode_request(self.name, data, millis)
+        if item is None:
+            raise ValueError("item must not be None")
+        millis = 0 if timeout == 0 and type(timeout) is int else _timeout_millis(timeout)
+        request = _OFFER.encode_request(self.name, self._to_data(item), millis)
         if millis:
             return await self._send(request, _OFFER_RESPONSE, False, timeout + self._invocation_timeout)
-        return await self._send(request, _OFFER_RESPONSE)
+        return await self._call(request, self._name_partition, _OFFER_RESPONSE)
 
     async def put(self, item: ItemType) -> None:
         """Add ``item`` at the tail, waiting as long as it takes for room."""
@@ -124,11 +125,13 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
         lost while the call waits, it fails with ``TargetDisconnectedError`` (call again): retrying it silently could
         lose the item a dying member had already removed (unless ``redo_operation`` asks for retries anyway).
         """
-        millis = _timeout_millis(timeout)
+        millis = 0 if timeout == 0 and type(timeout) is int else _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
         # Not retried after it was sent (see the module's docstring).
-        invocation = self._consume(request, self._decode_item, deadline, self._return_late_item)
+        # _consume, inline: poll is a hot call.
+        invocation = self._call(request, self._name_partition, self._decode_item, False, deadline, None,
+                                self._return_late_item)
         try:
             return await invocation
         except asyncio.CancelledError:

@@ -231,7 +231,15 @@ class InvocationService:
             # The request may carry compact data whose schema the cluster does not have yet.
             if self.compact_service.hold(invocation, self.start):
                 return invocation
-        self._start(invocation, False)
+        if self.in_flight < self._max_in_flight and not self._shutdown:
+            # What _start does for a request that has a place: every call's path, so without the extra call.
+            self.in_flight += 1
+            invocation.held = True
+            if self._sweep is None:
+                self._schedule_sweep()
+            self._send(invocation)
+        else:
+            self._start(invocation, False)
         return invocation
 
     def start(self, invocation: Invocation[Any]) -> None:
