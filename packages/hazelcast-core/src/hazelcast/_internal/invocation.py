@@ -6,7 +6,8 @@ Deadlines live on the loop's monotonic clock and are swept, not timed one by one
 waiting, one timer looks every 100 ms (longer when many thousands are pending, so a sweep stays a small share of the
 loop) for requests past their deadline, so a request whose response never comes fails at its deadline. Nothing is
 scheduled per request: its deadline is one number on it. Cancelling an invocation (directly or
-through the task awaiting it) releases it at once, and its late response is ignored. At most
+through the task awaiting it) releases it at once, and its late response is ignored, unless the caller asked for
+that answer (``on_late_result``: a queue consumer's item must not be lost). At most
 ``max_concurrent_invocations`` are in flight; further callers wait for a place, their deadline running meanwhile.
 """
 
@@ -525,7 +526,7 @@ class InvocationService:
                     # Its deadline timer is due in this very loop iteration: never send what the caller gave up on.
                     self._expire_queued(queued)
                     continue
-                # Its deadline is already on the wheel.
+                # Its deadline keeps being swept; only its place changes.
                 queued.queued = False
                 self.in_flight += 1
                 self._send(queued)
