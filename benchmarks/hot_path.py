@@ -50,6 +50,8 @@ def _responses(client: Any) -> dict[int, bytes]:
         "Topic.publish": method("Topic.publish").encode_response(),
         "List.add": method("List.add").encode_response(True),
         "List.get": method("List.get").encode_response(value),
+        "AtomicLong.addAndGet": method("AtomicLong.addAndGet").encode_response(1),
+        "Ringbuffer.add": method("Ringbuffer.add").encode_response(1),
     }
     return {method(name).request_type: bytes(response) for name, response in pairs.items()}
 
@@ -137,6 +139,12 @@ async def _operation(client: Any, workload: str, events: dict[int, bytes]) -> Ca
             received.clear()
 
         return publish
+    if workload == "atomic_long_increment":
+        counter = await client.cp_subsystem.get_atomic_long("hot-path")
+        return lambda k: counter.increment_and_get()
+    if workload == "ringbuffer_add":
+        ringbuffer = await client.get_ringbuffer("hot-path")
+        return lambda k: ringbuffer.add(value)
     if workload.startswith("list_"):
         items = await client.get_list("hot-path")
         return (lambda k: items.add(value)) if workload == "list_add" else (lambda k: items.get(0))
@@ -184,8 +192,9 @@ def main() -> None:
     parser.add_argument("--members", help="host:port of a running member (default: start an embedded one)")
     parser.add_argument("--workloads", nargs="+", default=[
         "map_get", "map_set", "queue_offer", "queue_poll", "list_add", "list_get", "topic_publish", "topic_publish_1",
-        "topic_publish_8",
-    ], help="map_get map_set map_put queue_offer queue_poll list_add list_get topic_publish topic_publish_<listeners>")
+        "topic_publish_8", "atomic_long_increment", "ringbuffer_add",
+    ], help="map_get map_set map_put queue_offer queue_poll list_add list_get topic_publish topic_publish_<listeners> "
+            "atomic_long_increment ringbuffer_add")
     parser.add_argument("--tasks", type=int, default=64)
     parser.add_argument("--ops", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)

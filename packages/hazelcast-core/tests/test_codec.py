@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
+from typing import Any
 
 import pytest
 
@@ -202,3 +204,25 @@ def test_list_and_map_types_round_trip() -> None:
         decoded, index = decoder_for(type_name)(_read(buf), 1)
         assert decoded == value, type_name
     assert BEGIN_DATA_STRUCTURE and END_DATA_STRUCTURE
+
+
+def test_a_remembered_custom_encoding_is_reused_only_for_the_same_object() -> None:
+    codec = method("AtomicLong.addAndGet")
+    group_type = method("CPGroup.createCPGroup")
+    (created,) = MessageReader().feed(bytes(group_type.encode_response(_group("default", 0, 7))))
+    group = group_type.decode_response(created)
+    first = bytes(codec.encode_request(group, "counter", 1))
+    again = bytes(codec.encode_request(group, "counter", 1))
+    assert first == again
+    (message,) = MessageReader().feed(again)
+    assert codec.decode_request(message).group_id == group
+    other = group._replace(name="other", id=8)
+    (message,) = MessageReader().feed(bytes(codec.encode_request(other, "counter", 1)))
+    assert codec.decode_request(message).group_id == other
+    (message,) = MessageReader().feed(bytes(codec.encode_request(group, "counter", 2)))
+    decoded = codec.decode_request(message)
+    assert decoded.group_id == group and decoded.delta == 2
+
+
+def _group(name: str, seed: int, id_: int) -> Any:
+    return namedtuple("RaftGroupId", "name seed id")(name, seed, id_)

@@ -75,7 +75,9 @@ class AtomicLong(BaseCPProxy):
 
     async def increment_and_get(self) -> int:
         """Add one and return the new value."""
-        return await self.add_and_get(1)
+        # add_and_get(1) without its argument check and its coroutine: a counter's hottest call.
+        request = _ADD_AND_GET.encode_request(self._group_id, self._object_name, 1)
+        return await self._send(_ADD_AND_GET, request, _ADD_AND_GET.decode_response)
 
     async def decrement_and_get(self) -> int:
         """Subtract one and return the new value."""
