@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import pathlib
 import struct
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +26,10 @@ from hazelcast.asyncio import HazelcastClient
 from hazelcast.protocol import method
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.suite import start_member  # noqa: E402
+
 _FRAME = struct.Struct("<iH")
 _IS_FINAL = 1 << 13
 _TYPE_AND_CORRELATION = struct.Struct("<iq")
@@ -109,9 +111,12 @@ async def _operation(client: Any, workload: str, events: dict[int, bytes]) -> Ca
     value = "v" * 100
     if workload.startswith("map_"):
         proxy = await client.get_map("hot-path")
-        return {"map_get": proxy.get, "map_set": lambda k: proxy.set(k, value), "map_put": lambda k: proxy.put(k, value)}[
-            workload
-        ] if workload != "map_get" else proxy.get
+        operations: dict[str, Callable[[int], Awaitable[Any]]] = {
+            "map_get": proxy.get,
+            "map_set": lambda k: proxy.set(k, value),
+            "map_put": lambda k: proxy.put(k, value),
+        }
+        return operations[workload]
     if workload.startswith("queue_"):
         queue = await client.get_queue("hot-path")
         return (lambda k: queue.offer(value)) if workload == "queue_offer" else (lambda k: queue.poll())
@@ -152,7 +157,8 @@ async def _operation(client: Any, workload: str, events: dict[int, bytes]) -> Ca
 
 
 async def _run(members: str, workloads: list[str], tasks: int, ops: int, repeat: int) -> None:
-    client = await HazelcastClient.create_and_start(cluster_members=[members])
+    # Unisocket: every request goes through the one connection whose transport is swapped.
+    client = await HazelcastClient.create_and_start(cluster_members=[members], smart_routing=False)
     try:
         responses = _responses(client)
         connection = next(iter(client._connections.connections.values()))
@@ -202,13 +208,7 @@ def main() -> None:
     member = None
     members = args.members
     if members is None:
-        port = 5990 + os.getpid() % 9
-        member = subprocess.Popen(
-            [sys.executable, "-m", "hazelcast.embedded", "--port", str(port), "--log-level", "error"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        members = f"127.0.0.1:{port}"
-        time.sleep(2.0)
+        member, members = start_member([])  # returns once the member listens
     try:
         asyncio.run(_run(members, args.workloads, args.tasks, args.ops, args.repeat))
     finally:

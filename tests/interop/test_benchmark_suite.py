@@ -34,3 +34,19 @@ def test_quick_suite_prints_both_clients_figures_per_workload(official_python: P
             ops_per_s, cpu_us, _sys_us, p50_us, _p99_us = map(float, figures)
             assert ops_per_s > 0 and cpu_us > 0 and p50_us > 0, row
     assert sum('"client": "official"' in line for line in lines) == 3
+
+
+_HOT_PATH = _SUITE.with_name("hot_path.py")
+
+
+def test_the_hot_path_harness_prints_our_client_cpu_per_operation_per_workload() -> None:
+    workloads = ["map_get", "queue_poll", "topic_publish_1", "atomic_long_increment"]
+    completed = subprocess.run(
+        [sys.executable, str(_HOT_PATH), "--ops", "640", "--repeat", "1", "--workloads", *workloads],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    rows = [line for line in completed.stdout.splitlines() if "client CPU per op" in line]
+    assert [row.split()[0] for row in rows] == workloads, completed.stdout
+    for row in rows:
+        assert float(row.split("tasks:")[1].split()[0]) > 0, row
