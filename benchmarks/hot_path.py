@@ -1,7 +1,7 @@
 """Client CPU per operation with the member taken out: the Python cost of our hot path alone.
 
-The client connects to a member as usual (``--members host:port``, or an embedded member started in a child
-process), then its connection's transport is swapped for an answering machine inside this process: every request
+The client connects to a one-member cluster as usual (``--members host:port``, or an embedded member started in a
+child process; with more members, only the first connection would be answered here), then its connection's transport is swapped for an answering machine inside this process: every request
 written is answered at the next loop iteration with a canned response of its message type, the correlation id patched
 in. The time that machine spends is measured and subtracted, so what is printed is the client's own CPU per
 operation: encoding, routing, registering, framing, decoding and waking the caller, without the kernel and without
@@ -157,8 +157,7 @@ async def _operation(client: Any, workload: str, events: dict[int, bytes]) -> Ca
 
 
 async def _run(members: str, workloads: list[str], tasks: int, ops: int, repeat: int) -> None:
-    # Unisocket: every request goes through the one connection whose transport is swapped.
-    client = await HazelcastClient.create_and_start(cluster_members=[members], smart_routing=False)
+    client = await HazelcastClient.create_and_start(cluster_members=[members])
     try:
         responses = _responses(client)
         connection = next(iter(client._connections.connections.values()))
