@@ -1,12 +1,13 @@
 """Client CPU per operation with the member taken out: the Python cost of our hot path alone.
 
 The client connects to a one-member cluster as usual (``--members host:port``, or an embedded member started in a
-child process; with more members, only the first connection would be answered here), then its connection's transport is swapped for an answering machine inside this process: every request
-written is answered at the next loop iteration with a canned response of its message type, the correlation id patched
-in. The time that machine spends is measured and subtracted, so what is printed is the client's own CPU per
-operation: encoding, routing, registering, framing, decoding and waking the caller, without the kernel and without
-waiting for a member. It is the figure to compare across changes of the hot path (A/B, same machine, one run each);
-``suite.py`` remains the judge against the official client::
+child process; with more members, only the first connection would be answered here), then that connection's
+transport is swapped for an answering machine inside this process: every request written is answered at the next
+loop iteration with a canned response of its message type, the correlation id patched in. The time that machine
+spends is measured and subtracted, so what is printed is the client's own CPU per operation: encoding, routing,
+registering, framing, decoding and waking the caller, without the kernel and without waiting for a member. It is the
+figure to compare across changes of the hot path (A/B, same machine, one run each); ``suite.py`` remains the judge
+against the official client::
 
     uv run --all-packages python benchmarks/hot_path.py --workloads map_get map_set queue_offer --tasks 64
 """
