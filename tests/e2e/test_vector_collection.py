@@ -95,7 +95,9 @@ async def test_optimize_keeps_search_results(collection) -> None:
     await collection.optimize()
     await collection.optimize("v")
     results = await collection.search_near_vector(vec([10, 10, 10]), limit=3)
-    assert [r.key for r in results] == [9, 11, 7] or [r.key for r in results] == [11, 9, 7]
+    # 9 and 11 are equally near, and so are 7 and 13: either order of a tie is right.
+    keys = [r.key for r in results]
+    assert set(keys[:2]) == {9, 11} and keys[2] in (7, 13)
 
 
 async def test_vectors_from_numpy_array_module_and_tuples(collection) -> None:

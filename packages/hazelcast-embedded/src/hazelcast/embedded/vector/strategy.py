@@ -1,0 +1,70 @@
+"""How a member index chooses between its HNSW graph and exact search, per ``efSearch``: by the graph's measured recall.
+
+A graph's recall depends on the data far more than on its settings: on clustered data a degree-32 graph finds 98% of
+the true ten nearest neighbours exploring 64 candidates, on uniformly random 128-dimensional data it finds under
+half, and raising ``efSearch`` until it reaches 95% costs more than comparing against every vector in a batch. So
+the index measures it: some graph searches are also answered exactly (the exact answer is the one returned), and
+:class:`SearchStrategy` keeps, per ``efSearch``, the share of the exact top-``limit`` the graph found. While that
+share is at least :data:`RECALL_TARGET`, searches use the graph; below it, they are answered exactly (batched
+exact search is a matrix product, see :mod:`hazelcast.embedded.vector.index`). A search keeps being sampled now and
+then either way, so the choice follows the data as it changes.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BOTH", "EXACT", "GRAPH", "RECALL_TARGET", "SearchStrategy"]
+
+#: The recall@limit (against exact search) below which a graph search is replaced by an exact one.
+RECALL_TARGET = 0.95
+#: What a search does: use the graph, compare against every row, or both (a sample: the exact answer is returned).
+GRAPH, EXACT, BOTH = 0, 1, 2
+#: Searches per ``efSearch`` sampled before the estimate is trusted.
+_WARM_UP = 16
+#: Then one search in this many is sampled.
+_SAMPLE_EVERY = 64
+#: When this many expected results are counted, both counts are halved: the estimate follows recent searches.
+_WINDOW = 4000
+
+
+class SearchStrategy:
+    """Per ``efSearch``: the graph's estimated recall, and so what the next search does."""
+
+    __slots__ = ("_stats",)
+
+    def __init__(self) -> None:
+        # efSearch -> [results the graph found, results expected, samples taken, searches since the last sample]
+        self._stats: dict[int, list[int]] = {}
+
+    def choose(self, ef_search: int) -> int:
+        """:data:`GRAPH`, :data:`EXACT` or :data:`BOTH` for the next graph-eligible search at ``ef_search``."""
+        stats = self._stats.get(ef_search)
+        if stats is None:
+            stats = self._stats[ef_search] = [0, 0, 0, 0]
+        if stats[2] < _WARM_UP:
+            return BOTH
+        stats[3] += 1
+        if stats[3] >= _SAMPLE_EVERY:
+            stats[3] = 0
+            return BOTH
+        return GRAPH if stats[0] >= RECALL_TARGET * stats[1] else EXACT
+
+    def record(self, ef_search: int, found: int, expected: int) -> None:
+        """A sampled search at ``ef_search``: the graph found ``found`` of the ``expected`` exact results."""
+        stats = self._stats.get(ef_search)
+        if stats is None:
+            stats = self._stats[ef_search] = [0, 0, 0, 0]
+        stats[0] += found
+        stats[1] += expected
+        stats[2] += 1
+        if stats[1] >= _WINDOW:
+            stats[0] //= 2
+            stats[1] //= 2
+
+    def recall(self, ef_search: int) -> float | None:
+        """The estimated recall of graph searches at ``ef_search`` (None before any sample)."""
+        stats = self._stats.get(ef_search)
+        return stats[0] / stats[1] if stats is not None and stats[1] else None
+
+    def reset(self) -> None:
+        """Forget every estimate (the graph was rebuilt)."""
+        self._stats.clear()
