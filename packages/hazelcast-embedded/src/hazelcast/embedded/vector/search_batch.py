@@ -62,49 +62,68 @@ class _SearchBatch:
             groups.setdefault((search.name, search.position, id(search.settings)), []).append(search)
         for searches in groups.values():
             try:
-                self._answer_group(searches)
+                first = searches[0]
+                indexes = [
+                    collection_indexes(self.cluster, member, first.name, first.settings).indexes[first.position]
+                    for member in owner_members(self.cluster)
+                ]
+                if any(index.lock.locked() for index in indexes):
+                    # A graph update or rebuild holds an index: these searches wait for it.
+                    asyncio.get_running_loop().create_task(self._answer_when_free(searches, indexes))
+                    continue
+                hits = self._new_hits(searches)
+                arguments = self._arguments(searches, indexes)
+                for index in indexes:
+                    self._collect(hits, index.search_many(*arguments))
+                    index.schedule_graph_update()
             except Exception as error:  # answered to each client, like a handler's exception
                 for search in searches:
                     search.request.fail(error)
+                continue
+            self._respond(searches, hits)
 
-    def _answer_group(self, searches: list[ParkedSearch]) -> None:
-        first = searches[0]
-        cluster = self.cluster
-        indexes = [
-            collection_indexes(cluster, member, first.name, first.settings).indexes[first.position]
-            for member in owner_members(cluster)
-        ]
-        if any(index.lock.locked() for index in indexes):
-            # A graph update or rebuild holds an index: each search waits for it on its own.
-            for search in searches:
-                asyncio.get_running_loop().create_task(self._search_when_free(search, indexes))
-            return
-        hits: list[list[Hit]] = [[] for _ in searches]
-        if indexes:
-            np = require_numpy()
-            queries = indexes[0].prepare_many(np.stack([search.query for search in searches]))
-            limits = [search.limit for search in searches]
-            efs = [search.ef_search for search in searches]
-            exacts = [search.exact for search in searches]
+    async def _answer_when_free(self, searches: list[ParkedSearch], indexes: list[MemberIndex]) -> None:
+        try:
+            hits = self._new_hits(searches)
+            arguments = self._arguments(searches, indexes)
             for index in indexes:
-                for found, more in zip(hits, index.search_many(queries, limits, efs, exacts)):
-                    found.extend(more)
+                async with index.lock:
+                    self._collect(hits, index.search_many(*arguments))
                 index.schedule_graph_update()
+        except Exception as error:
+            for search in searches:
+                search.request.fail(error)
+            return
+        self._respond(searches, hits)
+
+    @staticmethod
+    def _new_hits(searches: list[ParkedSearch]) -> list[list[Hit]]:
+        return [[] for _ in searches]
+
+    @staticmethod
+    def _collect(hits: list[list[Hit]], found: list[list[Hit]]) -> None:
+        for into, more in zip(hits, found):
+            into.extend(more)
+
+    @staticmethod
+    def _arguments(searches: list[ParkedSearch], indexes: list[MemberIndex]) -> tuple[Any, ...]:
+        """search_many's arguments: the queries prepared for the index's metric, the limits, efSearch, exact."""
+        if not indexes:
+            return ()
+        np = require_numpy()
+        return (
+            indexes[0].prepare_many(np.stack([search.query for search in searches])),
+            [search.limit for search in searches],
+            [search.ef_search for search in searches],
+            [search.exact for search in searches],
+        )
+
+    def _respond(self, searches: list[ParkedSearch], hits: list[list[Hit]]) -> None:
         for search, found in zip(searches, hits):
             try:
                 search.request.respond(self.answer(search, found))
             except Exception as error:
                 search.request.fail(error)
-
-    async def _search_when_free(self, search: ParkedSearch, indexes: list[MemberIndex]) -> None:
-        try:
-            found: list[Hit] = []
-            for index in indexes:
-                async with index.lock:
-                    found.extend(index.search(index.prepare(search.query), search.limit, search.ef_search, search.exact))
-            search.request.respond(self.answer(search, found))
-        except Exception as error:
-            search.request.fail(error)
 
 
 _batches: weakref.WeakKeyDictionary[EmbeddedCluster, _SearchBatch] = weakref.WeakKeyDictionary()
