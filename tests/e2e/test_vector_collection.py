@@ -230,3 +230,40 @@ async def test_no_acknowledged_document_is_lost_when_a_member_dies(cluster3: Emb
         assert {r.key for r in everything} >= acknowledged
         results = await ha.search_near_vector(vec([150, -150]), limit=3)
         assert [r.key for r in results][0] == 150 and {r.key for r in results} == {149, 150, 151}
+
+
+async def test_concurrent_searches_are_answered_together_each_with_its_own_options(collection, monkeypatch) -> None:
+    from hazelcast.embedded.vector.index import MemberIndex
+
+    batch_sizes: list[int] = []
+    search_many = MemberIndex.search_many
+
+    def recording(self, queries, *args):
+        batch_sizes.append(len(queries))
+        return search_many(self, queries, *args)
+
+    monkeypatch.setattr(MemberIndex, "search_many", recording)
+    rng = np.random.default_rng(21)
+    points = rng.standard_normal((400, 3)).astype(np.float32)
+    await collection.put_all({i: Document(f"d{i}", vec(points[i])) for i in range(400)})
+    removed = list(range(0, 400, 9))
+    for key in removed:
+        await collection.delete(key)
+    queries = rng.standard_normal((24, 3)).astype(np.float32)
+    queries[0] = points[9]  # exactly a removed document's vector
+    limits = [1 + (i * 7) % 30 for i in range(24)]
+    results = await asyncio.gather(*(
+        collection.search_near_vector(
+            vec(query), limit=limit, include_value=i % 2 == 0, include_vectors=i % 3 == 0,
+            hints={"exact": "true"} if i % 4 == 0 else {"efSearch": str(8 + i)},
+        )
+        for i, (query, limit) in enumerate(zip(queries, limits))
+    ))
+    assert max(batch_sizes) > 1  # some searches shared one index call
+    live = np.array([i for i in range(400) if i not in removed])
+    for i, (query, limit, found) in enumerate(zip(queries, limits, results)):
+        squared = ((points[live].astype(np.float64) - query) ** 2).sum(axis=1)
+        assert [r.key for r in found] == live[np.argsort(squared, kind="stable")[:limit]].tolist()
+        assert all((r.value == f"d{r.key}") if i % 2 == 0 else r.value is None for r in found)
+        assert all((r.vectors is not None) == (i % 3 == 0) for r in found)
+    assert 9 not in {r.key for found in results for r in found}
