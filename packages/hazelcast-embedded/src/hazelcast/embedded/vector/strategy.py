@@ -8,11 +8,15 @@ the index measures it: some graph searches are also answered exactly (the exact 
 share is at least :data:`RECALL_TARGET`, searches use the graph; below it, they are answered exactly (batched
 exact search is a matrix product, see :mod:`hazelcast.embedded.vector.index`). A search keeps being sampled now and
 then either way, so the choice follows the data as it changes.
+
+:class:`SplitChoice` makes the same kind of measured choice for a large exact search: in one piece, or in two halves
+at once on two threads. Which is faster depends on how busy the machine's cores are: on 2 cores shared with the
+client and other processes, two halves were no faster than one piece; on idle cores they take about half the time.
 """
 
 from __future__ import annotations
 
-__all__ = ["BOTH", "EXACT", "GRAPH", "RECALL_TARGET", "SearchStrategy"]
+__all__ = ["BOTH", "EXACT", "GRAPH", "RECALL_TARGET", "SearchStrategy", "SplitChoice"]
 
 #: The recall@limit (against exact search) below which a graph search is replaced by an exact one.
 RECALL_TARGET = 0.95
@@ -68,3 +72,33 @@ class SearchStrategy:
     def reset(self) -> None:
         """Forget every estimate (the graph was rebuilt)."""
         self._stats.clear()
+
+
+class SplitChoice:
+    """Whether a large exact search runs in one piece or in two halves at once: the faster, as measured lately.
+
+    Costs are seconds per (row x query), smoothed; the way not taken is tried again every :data:`_TRY_OTHER` searches.
+    """
+
+    __slots__ = ("_cost", "_count")
+
+    def __init__(self) -> None:
+        self._cost: dict[int, float] = {}
+        self._count = 0
+
+    def choose(self) -> int:
+        """1 or 2: the number of pieces of the next large exact search."""
+        self._count += 1
+        for pieces in (1, 2):
+            if pieces not in self._cost:
+                return pieces
+        best = 1 if self._cost[1] <= self._cost[2] else 2
+        return 3 - best if self._count % _TRY_OTHER == 0 else best
+
+    def record(self, pieces: int, cost: float) -> None:
+        previous = self._cost.get(pieces)
+        self._cost[pieces] = cost if previous is None else previous + (cost - previous) / 4
+
+
+#: A large exact search tries the way it does not prefer once in this many searches.
+_TRY_OTHER = 16
