@@ -8,7 +8,7 @@ import pytest
 from hazelcast.embedded.vector import VectorIndexSettings
 from hazelcast.embedded.vector import index as index_module
 from hazelcast.embedded.vector.index import MemberIndex
-from hazelcast.embedded.vector.strategy import BOTH, EXACT, GRAPH, RECALL_TARGET, SearchStrategy
+from hazelcast.embedded.vector.strategy import BOTH, EXACT, GRAPH, RECALL_TARGET, SearchStrategy, SplitChoice
 
 EUCLIDEAN, COSINE, DOT = 0, 1, 2
 
@@ -138,3 +138,46 @@ def test_strategy_samples_first_then_follows_the_measured_recall() -> None:
     assert strategy.recall(128) is None
     strategy.reset()
     assert strategy.recall(64) is None and strategy.choose(64) == BOTH
+
+
+class Always(SplitChoice):
+    def __init__(self, pieces: int) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def choose(self) -> int:
+        return self.pieces
+
+
+async def test_an_exact_search_in_two_halves_equals_one_in_one_piece(monkeypatch) -> None:
+    monkeypatch.setattr(index_module, "SPLIT_ROWS", 1000)
+    rng = np.random.default_rng(12)
+    vectors = rng.standard_normal((4100, 6)).astype(np.float32)
+    index = make_index(DOT, 6)
+    fill(index, vectors)
+    for row in range(0, 4100, 5):
+        index.remove(3, key_of(row))
+    queries = rng.standard_normal((5, 6)).astype(np.float32)
+    answers = []
+    for pieces in (1, 2):
+        monkeypatch.setattr(index_module, "_split_choice", Always(pieces))
+        answers.append(index.search_many(queries, [1, 10, 50, 3, 4000], [16] * 5, [True] * 5))
+    for one, two in zip(*answers):
+        assert len(one) == len(two)
+        assert [score for score, _, _ in one] == pytest.approx([score for score, _, _ in two], abs=1e-6)
+        assert {key for _, _, key in one} == {key for _, _, key in two}
+    assert len(answers[1][4]) == 4100 - 820
+    assert [int.from_bytes(k, "big") for _, _, k in answers[1][2]] == expected_rows(DOT, vectors, queries[2], 50, set(range(0, 4100, 5)))
+
+
+def test_split_choice_tries_both_then_prefers_the_cheaper_and_retries_the_other() -> None:
+    choice = SplitChoice()
+    assert choice.choose() == 1
+    choice.record(1, 2.0)
+    assert choice.choose() == 2
+    choice.record(2, 1.0)
+    picks = [choice.choose() for _ in range(32)]
+    assert picks.count(2) == 30 and picks.count(1) == 2
+    for _ in range(20):
+        choice.record(2, 5.0)  # the two halves got slower (busy cores): one piece wins again
+    assert [choice.choose() for _ in range(8)].count(1) >= 7
