@@ -418,6 +418,15 @@ class MemberIndex:
         """The best ``limit`` documents for ``query`` (prepared) as ``(score, partition id, key)``, best first."""
         return self.search_many(query.reshape(1, -1), [limit], [ef_search], [exact])[0]
 
+    def searches_exactly(self, ef_search: int, limit: int, exact: bool) -> bool:
+        """Whether a search would compare against every row of an index above :data:`EXACT_SEARCH_LIMIT` rows
+        (costly alone, cheap per query in a batch)."""
+        if self.live_count <= EXACT_SEARCH_LIMIT:
+            return False
+        if exact or self._graph is None or not self._graph_rows:
+            return True
+        return self.strategy.prefers_exact(max(ef_search, limit))
+
     def search_many(
         self, queries: np.ndarray, limits: Sequence[int], ef_searches: Sequence[int], exacts: Sequence[bool]
     ) -> list[list[tuple[float, int, bytes]]]:

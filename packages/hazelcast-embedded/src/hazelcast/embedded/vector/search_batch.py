@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["ParkedSearch", "park_search"]
 
 Hit = tuple[float, int, bytes]
+#: The longest an exact search of a large index waits for the rest of its batch (see _SearchBatch._hold).
+BATCH_WAIT = 0.002
+#: Batches per collection index whose largest size is the size a new batch waits for.
+_REMEMBERED = 8
 
 
 class ParkedSearch(NamedTuple):
@@ -47,26 +51,54 @@ class ParkedSearch(NamedTuple):
 
 
 class _SearchBatch:
-    __slots__ = ("cluster", "answer", "parked", "scheduled")
+    __slots__ = ("cluster", "answer", "parked", "scheduled", "held", "timer", "target", "sizes")
 
     def __init__(self, cluster: EmbeddedCluster, answer: Callable[[ParkedSearch, list[Hit]], Any]) -> None:
         self.cluster = cluster
         self.answer = answer
         self.parked: list[ParkedSearch] = []
         self.scheduled = False
+        #: Exact searches of large indexes held back once, waiting for the rest of their batch.
+        self.held: list[ParkedSearch] = []
+        self.timer: asyncio.TimerHandle | None = None
+        self.target = 0
+        #: Per collection index: the sizes of its last batches.
+        self.sizes: dict[tuple[str, int, int], list[int]] = {}
+
+    def park(self, search: ParkedSearch) -> None:
+        self.parked.append(search)
+        if self.scheduled:
+            return
+        if self.timer is not None and len(self.held) + len(self.parked) < self.target:
+            return
+        self.scheduled = True
+        asyncio.get_running_loop().call_soon(self.flush)
 
     def flush(self) -> None:
-        parked, self.parked, self.scheduled = self.parked, [], False
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        held, parked = self.held, self.parked
+        self.held, self.parked, self.scheduled = [], [], False
+        waited = {id(search) for search in held}
         groups: dict[tuple[str, int, int], list[ParkedSearch]] = {}
-        for search in parked:
+        for search in held + parked:
             groups.setdefault((search.name, search.position, id(search.settings)), []).append(search)
-        for searches in groups.values():
+        for key, searches in groups.items():
             try:
                 first = searches[0]
                 indexes = [
                     collection_indexes(self.cluster, member, first.name, first.settings).indexes[first.position]
                     for member in owner_members(self.cluster)
                 ]
+                expected = max(self.sizes.get(key, (0,)))
+                if (
+                    len(searches) < expected
+                    and id(searches[0]) not in waited
+                    and any(index.searches_exactly(first.ef_search, first.limit, first.exact) for index in indexes)
+                ):
+                    self._hold(searches, expected)
+                    continue
                 if any(index.lock.locked() for index in indexes):
                     # A graph update or rebuild holds an index: these searches wait for it.
                     asyncio.get_running_loop().create_task(self._answer_when_free(searches, indexes))
@@ -76,11 +108,29 @@ class _SearchBatch:
                 for index in indexes:
                     self._collect(hits, index.search_many(*arguments))
                     index.schedule_graph_update()
+                sizes = self.sizes.setdefault(key, [])
+                sizes.append(len(searches))
+                del sizes[:-_REMEMBERED]
             except Exception as error:  # answered to each client, like a handler's exception
                 for search in searches:
                     search.request.fail(error)
                 continue
             self._respond(searches, hits)
+
+    def _hold(self, searches: list[ParkedSearch], expected: int) -> None:
+        """Answer ``searches`` with those that arrive in the next :data:`BATCH_WAIT` seconds (at most), up to the
+        size of the recent batches of their index.
+
+        Clients' concurrent searches do not all arrive in one read: the first answered search's next request often
+        comes alone, and one exact search over a large index costs a third of a batch of 16 (the pattern "1, 15,
+        1, 15" then repeats forever). Waiting a little for the rest costs less than that. Measured with 16 search
+        tasks, 100,000 random vectors of dimension 128: 870 queries/s without waiting, 1,300-1,500 with. Graph
+        searches are cheap one by one: they do not wait (waiting cost clustered data 15% of its queries/s).
+        """
+        self.held.extend(searches)
+        self.target = max(self.target, expected) if self.timer is not None else expected
+        if self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(BATCH_WAIT, self.flush)
 
     async def _answer_when_free(self, searches: list[ParkedSearch], indexes: list[MemberIndex]) -> None:
         try:
@@ -135,7 +185,4 @@ def park_search(search: ParkedSearch, answer: Callable[[ParkedSearch, list[Hit]]
     batch = _batches.get(cluster)
     if batch is None:
         batch = _batches[cluster] = _SearchBatch(cluster, answer)
-    batch.parked.append(search)
-    if not batch.scheduled:
-        batch.scheduled = True
-        asyncio.get_running_loop().call_soon(batch.flush)
+    batch.park(search)

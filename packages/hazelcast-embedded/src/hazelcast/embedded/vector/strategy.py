@@ -52,6 +52,11 @@ class SearchStrategy:
             return BOTH
         return GRAPH if stats[0] >= RECALL_TARGET * stats[1] else EXACT
 
+    def prefers_exact(self, ef_search: int) -> bool:
+        """Whether searches at ``ef_search`` are answered exactly now (the graph's measured recall is too low)."""
+        stats = self._stats.get(ef_search)
+        return stats is not None and stats[2] >= _WARM_UP and stats[0] < RECALL_TARGET * stats[1]
+
     def record(self, ef_search: int, found: int, expected: int) -> None:
         """A sampled search at ``ef_search``: the graph found ``found`` of the ``expected`` exact results."""
         stats = self._stats.get(ef_search)
