@@ -267,3 +267,62 @@ async def test_concurrent_searches_are_answered_together_each_with_its_own_optio
         assert all((r.value == f"d{r.key}") if i % 2 == 0 else r.value is None for r in found)
         assert all((r.vectors is not None) == (i % 3 == 0) for r in found)
     assert 9 not in {r.key for found in results for r in found}
+
+
+class _Request:
+    """Stands for a member request: records the answer."""
+
+    def __init__(self, cluster: EmbeddedCluster) -> None:
+        self.cluster = cluster
+        self.answer = None
+
+    def respond(self, result) -> None:
+        self.answer = result
+
+    def fail(self, error: BaseException) -> None:
+        self.answer = error
+
+
+async def test_exact_searches_of_a_large_index_wait_briefly_for_the_rest_of_their_batch(cluster1, monkeypatch) -> None:
+    from hazelcast.embedded.vector import index as index_module
+    from hazelcast.embedded.vector import search_batch
+    from hazelcast.embedded.vector.index import MemberIndex
+    from hazelcast.embedded.vector.service import settings_of
+
+    monkeypatch.setattr(index_module, "EXACT_SEARCH_LIMIT", 50)
+    batch_sizes: list[int] = []
+    search_many = MemberIndex.search_many
+
+    def recording(self, queries, *args):
+        batch_sizes.append(len(queries))
+        return search_many(self, queries, *args)
+
+    monkeypatch.setattr(MemberIndex, "search_many", recording)
+    async with running_client(cluster1) as client:
+        await client.create_vector_collection_config("large", [IndexConfig("v", Metric.EUCLIDEAN, 3)])
+        collection = await client.get_vector_collection("large")
+        await collection.put_all({i: Document(i, vec([i, 0, 0])) for i in range(200)})
+    settings = settings_of(cluster1, "large")
+
+    def park(key: int) -> _Request:
+        request = _Request(cluster1)
+        query = np.array([key, 0, 0], dtype=np.float32)
+        search = search_batch.ParkedSearch(request, "large", settings, 0, query, 1, 16, True, None)
+        search_batch.park_search(search, lambda search, hits: [hit[2] for hit in hits])
+        return request
+
+    first = [park(key) for key in range(4)]
+    await asyncio.sleep(0)
+    assert batch_sizes == [4] and all(request.answer is not None for request in first)
+    alone = park(10)
+    await asyncio.sleep(0)
+    assert batch_sizes == [4] and alone.answer is None  # held back: batches of this index had 4 searches
+    rest = [park(key) for key in (11, 12, 13)]
+    await asyncio.sleep(0)
+    assert batch_sizes == [4, 4]  # answered as soon as the batch was complete
+    assert [len(request.answer) for request in [alone, *rest]] == [1, 1, 1, 1]
+    late = park(20)
+    await asyncio.sleep(0)
+    assert late.answer is None
+    await wait_until(lambda: late.answer is not None, timeout=1)  # after at most BATCH_WAIT
+    assert batch_sizes == [4, 4, 1]

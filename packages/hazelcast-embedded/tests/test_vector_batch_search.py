@@ -101,6 +101,7 @@ async def test_a_good_graph_answers_and_a_poor_one_is_replaced_by_exact_search(m
         good.search_many(queries[start : start + 16], [10] * 16, [64] * 16, [False] * 16)
     assert good.strategy.recall(64) >= RECALL_TARGET
     assert good.graph_searches == 400 and good.exact_searches < 400
+    assert not good.searches_exactly(64, 10, False) and good.searches_exactly(64, 10, True)
     # Uniformly random points of dimension 64 with a sparse graph searched at ef 10: it misses too many neighbours,
     # so the index answers exactly, and every answer is the exact one.
     noise = rng.standard_normal((2000, 64)).astype(np.float32)
@@ -116,6 +117,7 @@ async def test_a_good_graph_answers_and_a_poor_one_is_replaced_by_exact_search(m
     recall = poor.strategy.recall(10)
     assert recall is not None and recall < RECALL_TARGET
     assert poor.graph_searches < 50 and poor.exact_searches == 200
+    assert poor.searches_exactly(10, 10, False)
     # A rebuilt graph is measured afresh.
     poor.remove(3, key_of(0))
     await poor.optimize()
