@@ -12,24 +12,24 @@ client and once with the official client 5.7.0 (its own venv), on the same colle
 Targets of the issue: recall@10 >= 0.95 at >= 1,000 queries/s; put_all of 100,000 vectors under 30 s.
 
 Measured on the shared 2-core build machine (figures vary with its load; 16 search tasks, max_degree 32,
-ef_construction 100; last run with another process holding one core at ~100%, load ~2.3): put_all of 100,000
-vectors 8-12.5 s; graph build afterwards 4-18 s. The member answers the searches that arrive together in one call,
-and per efSearch it uses the HNSW graph while the graph's measured recall is at least 0.95, else exact search (one
-matrix product per batch; see ``hazelcast/embedded/vector/index.py``):
+ef_construction 100; two runs, both while another process held one core at ~100% for most of the run, load
+1.0-2.5): put_all of 100,000 vectors 7.3-12.5 s; graph build afterwards 4-18 s. The member answers the searches
+that arrive together in one call, and per efSearch it uses the HNSW graph while the graph's measured recall is at
+least 0.95, else exact search (one matrix product per batch; see ``hazelcast/embedded/vector/index.py``)::
 
-    data       efSearch   strategy   recall@10   ours q/s   official q/s
-    clustered      64     graph       0.981       2,440      1,955
-    clustered     128     graph       0.994       2,280      1,955
-    clustered     256     graph       0.998       1,900      1,460
-    random         64     exact       1.000         880        840
-    random        128     exact       1.000         880        850
-    random        256     exact       1.000         940        870
+    data       efSearch   strategy   recall@10   ours q/s        official q/s
+    clustered      64     graph       0.981      2,440 / 2,210   1,955 / 1,280
+    clustered     128     graph       0.994      2,280 / 1,610   1,955 / 1,560
+    clustered     256     graph       0.998      1,900 / 1,600   1,460 / 1,300
+    random         64     exact       1.000        880 / 1,020     840 /   920
+    random        128     exact       1.000        880 /   830     850 /   885
+    random        256     exact       1.000        940 / 1,000     870 /   850
 
-Random data in a quieter moment (load ~1.9, the same load and searches as here): 1,310 / 1,330 / 1,530 queries/s
-in three runs at efSearch 64, with the member using more than one core (its CPU per query, 0.93-1.05 ms, exceeded
-the time per query: batches searched in two halves on two threads). Before (one search per request, graph only): random recall@10
-0.46 / 0.60 / 0.73 at efSearch 64 / 128 / 256; a denser graph (max_degree 64, ef_construction 200, efSearch 512)
-reached 0.963 at 250 queries/s. Our client spends about half the CPU per search of the official one (80-90 µs
+Random data in a quieter moment (load ~1.9; the same data and 16 search tasks, loaded once and searched three
+times): 1,310 / 1,330 / 1,530 queries/s at efSearch 64, the member using more than one core (its CPU per query,
+0.93-1.05 ms, exceeded the time per query: batches searched in two halves on two threads). Before (one search per
+request, graph only): random recall@10 0.46 / 0.60 / 0.73 at efSearch 64 / 128 / 256; a denser graph (max_degree
+64, ef_construction 200, efSearch 512) reached 0.963 at 250 queries/s. Our client spends about half the CPU per search of the official one (80-90 µs
 against 150-190 µs).
 """
 
