@@ -29,8 +29,8 @@ Random data in a quieter moment (load ~1.9; the same data and 16 search tasks, l
 times): 1,310 / 1,330 / 1,530 queries/s at efSearch 64, the member using more than one core (its CPU per query,
 0.93-1.05 ms, exceeded the time per query: batches searched in two halves on two threads). Before (one search per
 request, graph only): random recall@10 0.46 / 0.60 / 0.73 at efSearch 64 / 128 / 256; a denser graph (max_degree
-64, ef_construction 200, efSearch 512) reached 0.963 at 250 queries/s. Our client spends about half the CPU per search of the official one (80-90 µs
-against 150-190 µs).
+64, ef_construction 200, efSearch 512) reached 0.963 at 250 queries/s. Our client spends about half the CPU per
+search of the official one (80-125 µs against 150-245 µs).
 """
 
 from __future__ import annotations
