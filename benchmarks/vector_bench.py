@@ -12,18 +12,18 @@ client and once with the official client 5.7.0 (its own venv), on the same colle
 Targets of the issue: recall@10 >= 0.95 at >= 1,000 queries/s; put_all of 100,000 vectors under 30 s.
 
 Measured on the shared 2-core build machine (figures vary with its load; 16 search tasks, max_degree 32,
-ef_construction 100; two runs, both while another process held one core at ~100% for most of the run, load
-1.0-2.5): put_all of 100,000 vectors 7.3-12.5 s; graph build afterwards 4-18 s. The member answers the searches
+ef_construction 100; last run while another process held one core at 100%, load 2.1-2.7): put_all of 100,000
+vectors 9.4-12.3 s (7.3-12.5 s over four runs); graph build afterwards 6.5-16.4 s. The member answers the searches
 that arrive together in one call, and per efSearch it uses the HNSW graph while the graph's measured recall is at
 least 0.95, else exact search (one matrix product per batch; see ``hazelcast/embedded/vector/index.py``)::
 
-    data       efSearch   strategy   recall@10   ours q/s        official q/s
-    clustered      64     graph       0.981      2,440 / 2,210   1,955 / 1,280
-    clustered     128     graph       0.994      2,280 / 1,610   1,955 / 1,560
-    clustered     256     graph       0.998      1,900 / 1,600   1,460 / 1,300
-    random         64     exact       1.000        880 / 1,020     840 /   920
-    random        128     exact       1.000        880 /   830     850 /   885
-    random        256     exact       1.000        940 / 1,000     870 /   850
+    data       efSearch   strategy   recall@10   ours q/s   official q/s   (ours in three earlier runs)
+    clustered      64     graph       0.981       3,190      2,645
+    clustered     128     graph       0.994       2,665      2,400
+    clustered     256     graph       0.998       1,785      1,615
+    random         64     exact       1.000         840        775          790 / 880 / 1,020
+    random        128     exact       1.000         855        815          760 / 880 /   830
+    random        256     exact       1.000         945        840          875 / 940 / 1,000
 
 Random data in a quieter moment (load ~1.9; the same data and 16 search tasks, loaded once and searched three
 times): 1,310 / 1,330 / 1,530 queries/s at efSearch 64, the member using more than one core (its CPU per query,
