@@ -33,8 +33,8 @@ How the index works:
   through the graph while the share of the exact top-``limit`` it finds, measured on sampled searches, is at least
   :data:`~hazelcast.embedded.vector.strategy.RECALL_TARGET`, and exactly below that. Exact search is one matrix
   product of the batch's queries with the rows (numpy on one BLAS thread: on 2 shared cores, two BLAS threads took
-  twice as long), then the best rows among the best blocks of :data:`_BLOCK` rows; over at least
-  :data:`SPLIT_ROWS` rows it runs in two halves on two threads when that was measured faster. Graph searches run
+  twice as long), then the best rows among the best blocks of rows (:mod:`hazelcast.embedded.vector.exact`); over
+  at least :data:`SPLIT_ROWS` rows it runs in two halves on two threads when that was measured faster. Graph searches run
   with one OpenMP thread (two made batched HNSW searches 4x slower on 2 shared cores); graph builds use
   :data:`BUILD_THREADS`.
 * ``max_degree`` is the graph's degree on its base layer (faiss ``M`` = max_degree / 2, whose base layer keeps 2·M
@@ -54,6 +54,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.vector.config import VectorIndexSettings
+from hazelcast.embedded.vector.exact import BLOCK, DEAD_RANK, best_rows, merge, one_blas_thread
 from hazelcast.embedded.vector.strategy import BOTH, EXACT, GRAPH, SearchStrategy, SplitChoice
 
 if TYPE_CHECKING:
@@ -78,12 +79,8 @@ GRAPH_BATCH = 5_000
 _SYNC_GRAPH_ADD = 256
 #: OpenMP threads of a graph build (in a worker thread); searches use one.
 BUILD_THREADS = 2
-#: The rank offset of a removed row: no query can rank it above a live one.
-DEAD_RANK = -1e30
 #: Exact searches over at least this many rows may run in two halves at once (if measured faster).
 SPLIT_ROWS = 32_768
-#: Exact search finds its best rows among the best blocks of this many rows (one maximum per block first).
-_BLOCK = 64
 _EXTRA = "hazelcast-embedded[vector]"
 
 
@@ -125,22 +122,6 @@ def _require_faiss() -> Any:
         faiss.omp_set_num_threads(1)
         _faiss = faiss
     return faiss
-
-
-_blas: Any = None
-
-
-def _one_blas_thread() -> Any:
-    """A context in which numpy's BLAS runs on the calling thread alone (threadpoolctl).
-
-    Measured on 2 shared cores with the client on the same machine: a 16-query matrix product over 100,000 rows of
-    dimension 128 takes 11 ms on one BLAS thread and 22-24 ms on two, which wait on each other (30,000 rows: 3 ms
-    against 8 ms); end to end, one thread doubles the queries per second.
-    """
-    global _blas
-    if _blas is None:
-        _blas = _import("threadpoolctl", "threadpoolctl").ThreadpoolController().select(user_api="blas")
-    return _blas.limit(limits=1)
 
 
 _split_choice = SplitChoice()
@@ -473,7 +454,7 @@ class MemberIndex:
             graph_scores, graph_rows = self._graph_search(batch, limit, ef)
             if self._graph_rows < self._count:
                 tail = self._exact(batch, self._graph_rows, self._count, limit)
-                graph_scores, graph_rows = _merge(self._np, (graph_scores, graph_rows), tail)
+                graph_scores, graph_rows = merge(self._np, (graph_scores, graph_rows), tail)
             for at, position in enumerate(positions):
                 graph_found[position] = graph_scores[at], graph_rows[at]
         for position in sampled:
@@ -499,11 +480,14 @@ class MemberIndex:
             answers.append(results)
         return answers
 
+    def _exact_part(self, queries: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        return best_rows(self._np, self._matrix, self.metric == EUCLIDEAN, queries, start, end, limit)
+
     def _exact(self, queries: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_exact_part` of ``[start, end)``, in two halves at once (the second in a worker thread) when that
+        """:func:`~hazelcast.embedded.vector.exact.best_rows` of ``[start, end)``, in two halves at once (the second in a worker thread) when that
         has been measured to be faster (see :class:`~hazelcast.embedded.vector.strategy.SplitChoice`)."""
         size = end - start
-        with _one_blas_thread():
+        with one_blas_thread():
             if size < SPLIT_ROWS:
                 return self._exact_part(queries, start, end, limit)
             halves = _split_choice.choose()
@@ -511,66 +495,13 @@ class MemberIndex:
             if halves == 1:
                 found = self._exact_part(queries, start, end, limit)
             else:
-                middle = start + (size // 2) // _BLOCK * _BLOCK
+                middle = start + (size // 2) // BLOCK * BLOCK
                 second = _worker().submit(self._exact_part, queries, middle, end, limit)
                 first = self._exact_part(queries, start, middle, limit)
-                scores, rows = _merge(self._np, first, second.result())
+                scores, rows = merge(self._np, first, second.result())
                 found = scores[:, :limit], rows[:, :limit]
             _split_choice.record(halves, (time.perf_counter() - started) / (size * len(queries)))
             return found
-
-    def _exact_part(self, queries: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
-        """The best ``limit`` live rows of ``[start, end)`` for each query: (scores, rows), best first, each
-        ``(queries, limit)``; where fewer rows qualify, rows are -1 (and scores -inf).
-
-        One matrix product ranks every row for every query (rows carry their rank offset, queries a 1). Rather
-        than partially sorting every query's whole rank column, the maximum of each block of :data:`_BLOCK` rows
-        is taken, and the best rows are picked among the ``limit`` best blocks only: every one of the best
-        ``limit`` rows lies in one of those blocks.
-        """
-        np = self._np
-        dimension = self.dimension
-        count = len(queries)
-        extended = np.empty((count, dimension + 1), dtype=np.float32)
-        extended[:, :dimension] = queries
-        extended[:, dimension] = 1
-        ranks = self._matrix[start:end] @ extended.T  # (rows, queries)
-        size = end - start
-        keep = min(limit, size)
-        if size > 4 * _BLOCK * keep:
-            whole = size - size % _BLOCK
-            # Halving the blocks pairwise with contiguous slices is 4x faster than max(axis=1) on the 3-d view.
-            block_best = ranks[:whole].reshape(whole // _BLOCK, _BLOCK * count)
-            width = _BLOCK * count
-            while width > count:
-                width //= 2
-                block_best = np.maximum(block_best[:, :width], block_best[:, width : 2 * width])
-            blocks = np.argpartition(block_best, len(block_best) - keep, axis=0)[len(block_best) - keep :]
-            candidates = (blocks[:, None, :] * _BLOCK + np.arange(_BLOCK)[None, :, None]).reshape(-1, count)
-            if whole < size:
-                rest = np.broadcast_to(np.arange(whole, size)[:, None], (size - whole, count))
-                candidates = np.concatenate((candidates, rest))
-            candidate_ranks = np.take_along_axis(ranks, candidates, axis=0)
-        else:
-            candidates = np.broadcast_to(np.arange(size)[:, None], (size, count))
-            candidate_ranks = ranks
-        if len(candidates) > keep:
-            best = np.argpartition(candidate_ranks, len(candidates) - keep, axis=0)[len(candidates) - keep :]
-            candidates = np.take_along_axis(candidates, best, axis=0)
-            candidate_ranks = np.take_along_axis(candidate_ranks, best, axis=0)
-        order = np.argsort(-candidate_ranks, axis=0, kind="stable")
-        rows = np.take_along_axis(candidates, order, axis=0).T + start
-        best_ranks = np.take_along_axis(candidate_ranks, order, axis=0).T
-        if self.metric == EUCLIDEAN:
-            squared = np.einsum("ij,ij->i", queries, queries)[:, None] - 2 * best_ranks
-            scores = 1 / (1 + np.maximum(squared, 0))
-        else:
-            scores = (1 + best_ranks) / 2
-        dead = best_ranks < DEAD_RANK / 2
-        if dead.any():
-            rows = np.where(dead, -1, rows)
-            scores = np.where(dead, -np.inf, scores)
-        return scores.astype(np.float32), rows.astype(np.int64)
 
     def _graph_search(self, queries: np.ndarray, limit: int, ef: int) -> tuple[np.ndarray, np.ndarray]:
         """Graph search of every query at ``ef``: (scores, rows), each ``(queries, limit)``, rows -1 where fewer
@@ -596,10 +527,3 @@ class MemberIndex:
             scores = np.where(missing, -np.inf, scores)
         return scores.astype(np.float32), labels.astype(np.int64)
 
-
-def _merge(np: Any, first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Two (scores, rows) results of the same queries as one, best first per query (missing rows stay last)."""
-    scores = np.concatenate((first[0], second[0]), axis=1)
-    rows = np.concatenate((first[1], second[1]), axis=1)
-    order = np.argsort(-scores, axis=1, kind="stable")
-    return np.take_along_axis(scores, order, axis=1), np.take_along_axis(rows, order, axis=1)
