@@ -184,3 +184,22 @@ def test_split_choice_tries_both_then_prefers_the_cheaper_and_retries_the_other(
     for _ in range(20):
         choice.record(2, 5.0)  # the two halves got slower (busy cores): one piece wins again
     assert [choice.choose() for _ in range(8)].count(1) >= 7
+
+
+def test_missing_threadpoolctl_names_the_extra(monkeypatch) -> None:
+    import importlib
+
+    from hazelcast.embedded.vector import exact
+    from hazelcast.embedded.vector.index import VectorSupportMissingError
+
+    real_import = importlib.import_module
+
+    def without_threadpoolctl(name: str, *args: object) -> object:
+        if name == "threadpoolctl":
+            raise ImportError("No module named 'threadpoolctl'")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_threadpoolctl)
+    monkeypatch.setattr(exact, "_blas", None)
+    with pytest.raises(VectorSupportMissingError, match=r"hazelcast-embedded\[vector\]"):
+        exact.one_blas_thread()
