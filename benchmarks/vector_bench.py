@@ -12,13 +12,25 @@ client and once with the official client 5.7.0 (its own venv), on the same colle
 Targets of the issue: recall@10 >= 0.95 at >= 1,000 queries/s; put_all of 100,000 vectors under 30 s.
 
 Measured on the shared 2-core build machine (figures vary with its load; 16 search tasks, max_degree 32,
-ef_construction 100, last run at load ~3): put_all of 100,000 vectors 12.5-15 s; graph build afterwards 20-22 s.
-Clustered data, efSearch 64 / 128 / 256: recall@10 0.981 / 0.994 / 0.998 at 2,850 / 2,390 / 1,820 queries/s with
-our client (official client: same recall, 2,540 / 1,640 / 1,400 q/s). Random gaussian data (the worst case of graph
-indexes): recall@10 0.46 / 0.60 / 0.73, so the recall target is not met on it with these graph settings; a denser
-graph (``--kinds random --max-degree 64 --ef-construction 200 --ef 128 256 512``: build 92 s) reaches 0.80 / 0.91 /
-0.963 at 800 / 670 / 250 queries/s. Our client spends about half the CPU per search of the official one (70-120 µs
-against 150-235 µs).
+ef_construction 100; last run while another process held one core at 100%, load 2.1-2.7): put_all of 100,000
+vectors 9.4-12.3 s (7.3-12.5 s over four runs); graph build afterwards 6.5-16.4 s. The member answers the searches
+that arrive together in one call, and per efSearch it uses the HNSW graph while the graph's measured recall is at
+least 0.95, else exact search (one matrix product per batch; see ``hazelcast/embedded/vector/index.py``)::
+
+    data       efSearch   strategy   recall@10   ours q/s   official q/s   (ours in three earlier runs)
+    clustered      64     graph       0.981       3,190      2,645
+    clustered     128     graph       0.994       2,665      2,400
+    clustered     256     graph       0.998       1,785      1,615
+    random         64     exact       1.000         840        775          790 / 880 / 1,020
+    random        128     exact       1.000         855        815          760 / 880 /   830
+    random        256     exact       1.000         945        840          875 / 940 / 1,000
+
+Random data in a quieter moment (load ~1.9; the same data and 16 search tasks, loaded once and searched three
+times): 1,310 / 1,330 / 1,530 queries/s at efSearch 64, the member using more than one core (its CPU per query,
+0.93-1.05 ms, exceeded the time per query: batches searched in two halves on two threads). Before (one search per
+request, graph only): random recall@10 0.46 / 0.60 / 0.73 at efSearch 64 / 128 / 256; a denser graph (max_degree
+64, ef_construction 200, efSearch 512) reached 0.963 at 250 queries/s. Our client spends about half the CPU per
+search of the official one (80-125 µs against 150-245 µs).
 """
 
 from __future__ import annotations

@@ -13,17 +13,30 @@ search (hnswlib publishes no wheels, so it was not a candidate)::
       random gaussian  60.6 s   0.623  1499 q/s  0.781   798 q/s  0.897   457 q/s
 
 faiss (``IndexHNSWFlat``) builds 1.3-2.3x faster and answers about 2x faster at equal recall, so it backs the
-approximate index; numpy does the exact search. (Uniform random data of dimension 128 is the worst case of any
-graph index: the benchmark prints both kinds.)
+approximate index. (Uniform random data of dimension 128 is the worst case of any graph index: the benchmark prints
+both kinds.) On random data no graph setting reached recall@10 0.95 at 1,000 queries/s: a denser graph (max_degree 64,
+ef_construction 200, efSearch 512) gets 0.963 at 250 q/s. Exact search of a *batch* of queries does better: one
+matrix product of 16 queries against 100,000 rows of dimension 128 takes about 11 ms on one core (0.7 ms a query,
+recall 1.0), where 16 searches one by one take 4 ms each. So exact search is a strategy of the index, chosen per
+``efSearch`` when the graph's measured recall is below 0.95 (:mod:`hazelcast.embedded.vector.strategy`); the
+member answers searches that arrive together in one call (:mod:`hazelcast.embedded.vector.search_batch`).
 
 How the index works:
 
 * Rows: every stored vector is a row of a float32 matrix (normalised for COSINE). A removed vector's row is marked
   dead in a bitmap that the graph search skips, until :meth:`MemberIndex.optimize` compacts the rows and rebuilds
   the graph. With deduplication, documents whose vectors are identical share one row.
-* Up to :data:`EXACT_SEARCH_LIMIT` live rows, searches compare against every row (exact). Beyond, the graph covers
+* Up to :data:`EXACT_SEARCH_LIMIT` live rows, searches compare against every row (exact). Beyond, a graph covers
   rows ``[0, graph_rows)``; rows added since (the *tail*) are compared exactly and merged, and are added to the graph
   in batches, in a worker thread (faiss releases the GIL) so the member keeps serving meanwhile.
+* Searches (:meth:`MemberIndex.search_many`, one query or a batch): with a graph, each ``efSearch`` is answered
+  through the graph while the share of the exact top-``limit`` it finds, measured on sampled searches, is at least
+  :data:`~hazelcast.embedded.vector.strategy.RECALL_TARGET`, and exactly below that. Exact search is one matrix
+  product of the batch's queries with the rows (numpy on one BLAS thread: on 2 shared cores, two BLAS threads took
+  twice as long), then the best rows among the best blocks of rows (:mod:`hazelcast.embedded.vector.exact`); over
+  at least :data:`SPLIT_ROWS` rows it runs in two halves on two threads when that was measured faster. Graph searches run
+  with one OpenMP thread (two made batched HNSW searches 4x slower on 2 shared cores); graph builds use
+  :data:`BUILD_THREADS`.
 * ``max_degree`` is the graph's degree on its base layer (faiss ``M`` = max_degree / 2, whose base layer keeps 2·M
   neighbours); ``ef_construction`` is faiss' ``efConstruction``; searches explore ``max(efSearch, limit)``
   candidates (hint ``efSearch``, default :data:`DEFAULT_EF_SEARCH`).
@@ -35,9 +48,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hazelcast.embedded.vector.config import VectorIndexSettings
+from hazelcast.embedded.vector.exact import BLOCK, DEAD_RANK, best_rows, merge, one_blas_thread
+from hazelcast.embedded.vector.strategy import BOTH, EXACT, GRAPH, SearchStrategy, SplitChoice
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,11 +77,15 @@ DEFAULT_EF_SEARCH = 100
 #: Rows added to the graph per worker-thread call; a tail shorter than this is added on the event loop.
 GRAPH_BATCH = 5_000
 _SYNC_GRAPH_ADD = 256
+#: OpenMP threads of a graph build (in a worker thread); searches use one.
+BUILD_THREADS = 2
+#: Exact searches over at least this many rows may run in two halves at once (if measured faster).
+SPLIT_ROWS = 32_768
 _EXTRA = "hazelcast-embedded[vector]"
 
 
 class VectorSupportMissingError(ImportError):
-    """numpy or faiss-cpu is not installed: vector collections need the ``hazelcast-embedded[vector]`` extra."""
+    """numpy, faiss-cpu or threadpoolctl is not installed: vector collections need the ``hazelcast-embedded[vector]`` extra."""
 
 
 def _import(module: str, distribution: str) -> Any:
@@ -85,10 +107,39 @@ def require_numpy() -> Any:
     return _numpy
 
 
+_faiss: Any = None
+
+
 def _require_faiss() -> Any:
+    """faiss, with one OpenMP thread for what the calling (event loop) thread runs: searches.
+
+    Measured on 2 shared cores: batched HNSW searches run 4x slower with 2 threads than with 1 (the threads spin and
+    wait on each other and on the client's process), a single search gains nothing from a second thread.
+    """
+    global _faiss
     faiss = _import("faiss", "faiss-cpu")
-    faiss.omp_set_num_threads(2)
+    if _faiss is not faiss:
+        faiss.omp_set_num_threads(1)
+        _faiss = faiss
     return faiss
+
+
+_split_choice = SplitChoice()
+_worker_pool: ThreadPoolExecutor | None = None
+
+
+def _worker() -> ThreadPoolExecutor:
+    """The thread that searches the second half of the rows of a split exact search."""
+    global _worker_pool
+    if _worker_pool is None:
+        _worker_pool = ThreadPoolExecutor(1, thread_name_prefix="vector-search")
+    return _worker_pool
+
+
+def _build_with_threads(graph: Any, rows: np.ndarray) -> None:
+    """Add ``rows`` to ``graph`` with :data:`BUILD_THREADS` OpenMP threads (the setting is per calling thread)."""
+    _require_faiss().omp_set_num_threads(BUILD_THREADS)
+    graph.add(rows)
 
 
 class MemberIndex:
@@ -104,8 +155,10 @@ class MemberIndex:
         self.dimension = settings.dimension
         self.metric = settings.metric
         self._dedup = settings.use_deduplication
-        self._rows = np.empty((64, self.dimension), dtype=np.float32)
-        self._norms = np.empty(64, dtype=np.float32)  # squared norms, for EUCLIDEAN exact search
+        # Row i: the vector, then its rank offset (see _rank_offsets; DEAD_RANK once removed), so that one matrix
+        # product with queries extended by a 1 ranks every row for every query.
+        self._matrix = np.empty((64, self.dimension + 1), dtype=np.float32)
+        self._rows = self._matrix[:, : self.dimension]
         self._bits = np.zeros(8, dtype=np.uint8)  # live bitmap, faiss IDSelectorBitmap order
         self._count = 0
         self.live_count = 0
@@ -116,6 +169,10 @@ class MemberIndex:
         self._graph_rows = 0
         self._flush_task: asyncio.Task[None] | None = None
         self._search_params: tuple[Any, ...] | None = None
+        self.strategy = SearchStrategy()
+        #: Searches answered through the graph and exactly (a sampled search counts in both).
+        self.graph_searches = 0
+        self.exact_searches = 0
         self.lock = asyncio.Lock()
 
     # -- rows ---------------------------------------------------------------------------------------------------
@@ -174,7 +231,7 @@ class MemberIndex:
             self._grow()
         end = start + count
         self._rows[start:end] = block
-        self._norms[start:end] = np.einsum("ij,ij->i", block, block)
+        self._matrix[start:end, self.dimension] = self._rank_offsets(block)
         rows = np.arange(start, end)
         np.bitwise_or.at(self._bits, rows >> 3, (1 << (rows & 7)).astype(np.uint8))
         self._count = end
@@ -198,7 +255,7 @@ class MemberIndex:
         if row == len(self._rows):
             self._grow()
         self._rows[row] = vector
-        self._norms[row] = self._np.dot(vector, vector)
+        self._matrix[row, self.dimension] = self._rank_offsets(vector[None, :])[0]
         self._bits[row >> 3] |= 1 << (row & 7)
         self._refs.append([ref])
         self._row_of[ref] = row
@@ -220,20 +277,34 @@ class MemberIndex:
             return
         self._refs[row] = None
         self._bits[row >> 3] &= ~(1 << (row & 7)) & 0xFF
+        self._matrix[row, self.dimension] = DEAD_RANK
         self.live_count -= 1
         if self._dedup:
             self._by_vector.pop(self._rows[row].tobytes(), None)
 
+    def _rank_offsets(self, vectors: np.ndarray) -> np.ndarray:
+        """What is added to ``row · query`` so that a higher value means nearer: ``-|row|²/2`` for EUCLIDEAN
+        (``|q - r|² = |q|² - 2 (r·q - |r|²/2)``), nothing for the inner-product metrics."""
+        numpy = self._np
+        if self.metric == EUCLIDEAN:
+            offsets: np.ndarray = numpy.einsum("ij,ij->i", vectors, vectors) * numpy.float32(-0.5)
+        else:
+            offsets = numpy.zeros(len(vectors), dtype=numpy.float32)
+        return offsets
+
+    def _set_matrix(self, matrix: np.ndarray) -> None:
+        self._matrix = matrix
+        self._rows = matrix[:, : self.dimension]
+
     def _grow(self) -> None:
         np = self._np
         capacity = len(self._rows) * 2
-        rows = np.empty((capacity, self.dimension), dtype=np.float32)
-        rows[: self._count] = self._rows[: self._count]
-        norms = np.empty(capacity, dtype=np.float32)
-        norms[: self._count] = self._norms[: self._count]
+        matrix = np.empty((capacity, self.dimension + 1), dtype=np.float32)
+        matrix[: self._count] = self._matrix[: self._count]
         bits = np.zeros((capacity + 7) // 8, dtype=np.uint8)
         bits[: len(self._bits)] = self._bits
-        self._rows, self._norms, self._bits = rows, norms, bits
+        self._set_matrix(matrix)
+        self._bits = bits
 
     @property
     def row_count(self) -> int:
@@ -252,6 +323,7 @@ class MemberIndex:
         graph = faiss.IndexHNSWFlat(self.dimension, max(2, self.settings.max_degree // 2), metric)
         graph.hnsw.efConstruction = self.settings.ef_construction
         self._graph_rows = 0
+        self.strategy.reset()
         return graph
 
     def tail(self) -> int:
@@ -278,7 +350,7 @@ class MemberIndex:
                 if end - start <= _SYNC_GRAPH_ADD:
                     self._graph.add(batch)
                 else:
-                    await asyncio.to_thread(self._graph.add, batch)
+                    await asyncio.to_thread(_build_with_threads, self._graph, batch)
                 self._graph_rows = end
 
     def close(self) -> None:
@@ -305,16 +377,16 @@ class MemberIndex:
             order = np.asarray(live, dtype=np.int64)
             count = len(live)
             capacity = max(64, 1 << max(0, (count - 1).bit_length()))
-            rows = np.empty((capacity, self.dimension), dtype=np.float32)
-            rows[:count] = self._rows[order] if count else rows[:0]
-            norms = np.empty(capacity, dtype=np.float32)
-            norms[:count] = self._norms[order] if count else norms[:0]
+            matrix = np.empty((capacity, self.dimension + 1), dtype=np.float32)
+            matrix[:count] = self._matrix[order] if count else matrix[:0]
             bits = np.zeros((capacity + 7) // 8, dtype=np.uint8)
             bits[: count >> 3] = 0xFF
             for row in range(count & ~7, count):
                 bits[row >> 3] |= 1 << (row & 7)
             refs = [self._refs[row] for row in live]
-            self._rows, self._norms, self._bits, self._refs, self._count = rows, norms, bits, refs, count
+            self._set_matrix(matrix)
+            rows = self._rows
+            self._bits, self._refs, self._count = bits, refs, count
             self._row_of = {ref: row for row, row_refs in enumerate(refs) for ref in row_refs}  # type: ignore[union-attr]
             if self._dedup:
                 self._by_vector = {rows[row].tobytes(): row for row in range(count)}
@@ -324,55 +396,118 @@ class MemberIndex:
     # -- search -------------------------------------------------------------------------------------------------
 
     def search(self, query: np.ndarray, limit: int, ef_search: int, exact: bool) -> list[tuple[float, int, bytes]]:
-        """The best ``limit`` documents for ``query`` (prepared) as ``(score, partition id, key)``, best first.
+        """The best ``limit`` documents for ``query`` (prepared) as ``(score, partition id, key)``, best first."""
+        return self.search_many(query.reshape(1, -1), [limit], [ef_search], [exact])[0]
 
-        The graph is used unless ``exact`` or there is none; rows not yet in the graph are compared exactly. The
-        caller holds :attr:`lock` or knows it is free.
+    def searches_exactly(self, ef_search: int, limit: int, exact: bool) -> bool:
+        """Whether a search would compare against every row of an index above :data:`EXACT_SEARCH_LIMIT` rows
+        (costly alone, cheap per query in a batch)."""
+        if self.live_count <= EXACT_SEARCH_LIMIT:
+            return False
+        if exact or self._graph is None or not self._graph_rows:
+            return True
+        return self.strategy.prefers_exact(max(ef_search, limit))
+
+    def search_many(
+        self, queries: np.ndarray, limits: Sequence[int], ef_searches: Sequence[int], exacts: Sequence[bool]
+    ) -> list[list[tuple[float, int, bytes]]]:
+        """:meth:`search` for each row of ``queries`` (prepared), with its own limit, efSearch and exact flag.
+
+        Queries answered exactly share one matrix product; graph searches with the same efSearch share one faiss
+        call. Without a graph every query is exact; with one, :attr:`strategy` picks the graph or exact search
+        per efSearch (see :mod:`hazelcast.embedded.vector.strategy`), and rows not yet in the graph are compared
+        exactly and merged. The caller holds :attr:`lock` or knows it is free.
         """
+        count = len(queries)
         if not self.live_count:
-            return []
-        np = self._np
-        if exact or self._graph is None or self._graph_rows == 0:
-            scores, rows = self._exact(query, 0, self._count, limit)
-        else:
-            scores, rows = self._graph_search(query, limit, ef_search)
+            return [[] for _ in range(count)]
+        found: list[tuple[np.ndarray, np.ndarray] | None] = [None] * count
+        graph_ready = self._graph is not None and self._graph_rows > 0
+        to_exact: list[int] = []
+        by_ef: dict[int, list[int]] = {}
+        sampled: list[int] = []
+        efs: list[int] = []
+        for position in range(count):
+            ef = max(ef_searches[position], limits[position])
+            efs.append(ef)
+            if exacts[position] or not graph_ready:
+                to_exact.append(position)
+                continue
+            choice = self.strategy.choose(ef)
+            if choice != EXACT:
+                by_ef.setdefault(ef, []).append(position)
+            if choice != GRAPH:
+                to_exact.append(position)
+                if choice == BOTH:
+                    sampled.append(position)
+        if to_exact:
+            self.exact_searches += len(to_exact)
+            limit = max(limits[position] for position in to_exact)
+            scores, rows = self._exact(queries[to_exact], 0, self._count, limit)
+            for at, position in enumerate(to_exact):
+                found[position] = scores[at], rows[at]
+        graph_found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for ef, positions in by_ef.items():
+            self.graph_searches += len(positions)
+            limit = max(limits[position] for position in positions)
+            batch = queries[positions]
+            graph_scores, graph_rows = self._graph_search(batch, limit, ef)
             if self._graph_rows < self._count:
-                tail_scores, tail_rows = self._exact(query, self._graph_rows, self._count, limit)
-                scores = np.concatenate((scores, tail_scores))
-                rows = np.concatenate((rows, tail_rows))
-                order = np.argsort(-scores, kind="stable")
-                scores, rows = scores[order], rows[order]
-        results: list[tuple[float, int, bytes]] = []
+                tail = self._exact(batch, self._graph_rows, self._count, limit)
+                graph_scores, graph_rows = merge(self._np, (graph_scores, graph_rows), tail)
+            for at, position in enumerate(positions):
+                graph_found[position] = graph_scores[at], graph_rows[at]
+        for position in sampled:
+            exact_rows = found[position][1][: limits[position]]  # type: ignore[index]
+            graph_rows = graph_found[position][1][: limits[position]]
+            graph_rows = graph_rows[graph_rows >= 0]
+            self.strategy.record(efs[position], len(set(exact_rows.tolist()) & set(graph_rows.tolist())), len(exact_rows))
         refs = self._refs
-        for score, row in zip(scores.tolist(), rows.tolist()):
-            for partition_id, key in refs[row] or ():
-                results.append((score, partition_id, key))
+        answers: list[list[tuple[float, int, bytes]]] = []
+        for position in range(count):
+            scores, rows = found[position] or graph_found[position]
+            limit = limits[position]
+            results: list[tuple[float, int, bytes]] = []
+            for score, row in zip(scores.tolist(), rows.tolist()):
+                if row < 0:
+                    break
+                for partition_id, key in refs[row] or ():
+                    results.append((score, partition_id, key))
+                    if len(results) == limit:
+                        break
                 if len(results) == limit:
-                    return results
-        return results
+                    break
+            answers.append(results)
+        return answers
 
-    def _exact(self, query: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
-        np = self._np
-        rows = self._rows[start:end]
-        dots = rows @ query
-        if self.metric == EUCLIDEAN:
-            squared = np.maximum(self._norms[start:end] - 2 * dots + np.dot(query, query), 0)
-            scores = 1 / (1 + squared)
-        else:
-            scores = (1 + dots) / 2
-        live = np.unpackbits(self._bits, bitorder="little")[start:end].astype(bool)
-        candidates = np.flatnonzero(live)
-        if len(candidates) > limit:
-            best = np.argpartition(-scores[candidates], limit - 1)[:limit]
-            candidates = candidates[best]
-        order = np.argsort(-scores[candidates], kind="stable")
-        chosen = candidates[order]
-        return scores[chosen].astype(np.float32), chosen + start
+    def _exact_part(self, queries: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        return best_rows(self._np, self._matrix, self.metric == EUCLIDEAN, queries, start, end, limit)
 
-    def _graph_search(self, query: np.ndarray, limit: int, ef_search: int) -> tuple[np.ndarray, np.ndarray]:
+    def _exact(self, queries: np.ndarray, start: int, end: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`~hazelcast.embedded.vector.exact.best_rows` of ``[start, end)``, in two halves at once (the second in a worker thread) when that
+        has been measured to be faster (see :class:`~hazelcast.embedded.vector.strategy.SplitChoice`)."""
+        size = end - start
+        with one_blas_thread():
+            if size < SPLIT_ROWS:
+                return self._exact_part(queries, start, end, limit)
+            halves = _split_choice.choose()
+            started = time.perf_counter()
+            if halves == 1:
+                found = self._exact_part(queries, start, end, limit)
+            else:
+                middle = start + (size // 2) // BLOCK * BLOCK
+                second = _worker().submit(self._exact_part, queries, middle, end, limit)
+                first = self._exact_part(queries, start, middle, limit)
+                scores, rows = merge(self._np, first, second.result())
+                found = scores[:, :limit], rows[:, :limit]
+            _split_choice.record(halves, (time.perf_counter() - started) / (size * len(queries)))
+            return found
+
+    def _graph_search(self, queries: np.ndarray, limit: int, ef: int) -> tuple[np.ndarray, np.ndarray]:
+        """Graph search of every query at ``ef``: (scores, rows), each ``(queries, limit)``, rows -1 where fewer
+        were found (scores -inf)."""
         np = self._np
         faiss = _require_faiss()
-        ef = max(ef_search, limit)
         cached = self._search_params
         if cached is not None and cached[0] is self._bits and cached[1] == self._graph_rows and cached[2] == ef:
             params = cached[3]
@@ -382,11 +517,13 @@ class MemberIndex:
             params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector)
             self._search_params = (self._bits, self._graph_rows, ef, params, selector)
         # Dead rows cost a result slot each in the graph's candidate list, not in what it returns.
-        distances, labels = self._graph.search(query.reshape(1, -1), limit, params=params)
-        found = labels[0] >= 0
-        distances, labels = distances[0][found], labels[0][found]
+        distances, labels = self._graph.search(np.ascontiguousarray(queries), limit, params=params)
         if self.metric == EUCLIDEAN:
             scores = 1 / (1 + np.maximum(distances, 0))
         else:
             scores = (1 + distances) / 2
+        missing = labels < 0
+        if missing.any():
+            scores = np.where(missing, -np.inf, scores)
         return scores.astype(np.float32), labels.astype(np.int64)
+

@@ -12,7 +12,9 @@ before anything is stored; a whole ``putAll`` is validated before any of it is s
 
 Search hints: ``efSearch`` (candidates a graph search explores, default
 :data:`~hazelcast.embedded.vector.index.DEFAULT_EF_SEARCH`) and ``exact`` (``"true"`` compares against every
-vector). Other hints are ignored, as a member ignores hints it does not know.
+vector). Other hints are ignored, as a member ignores hints it does not know. Without ``exact``, the member may still
+answer exactly where its graph misses too many neighbours (:mod:`hazelcast.embedded.vector.strategy`). Searches that
+arrive in the same event-loop turn are answered together (:mod:`hazelcast.embedded.vector.search_batch`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from hazelcast.embedded.vector.member_indexes import (
     forget_indexes,
     owner_members,
 )
+from hazelcast.embedded.vector.search_batch import ParkedSearch, park_search
 from hazelcast.embedded.vector.store import StoredDocument, VectorPartition
 from hazelcast.errors import InvalidConfigurationError
 
@@ -278,8 +281,7 @@ def _search_options(options: Any) -> tuple[int, bool]:
 
 def vector_search(request: MemberRequest) -> Any:
     params = request.params
-    cluster = request.cluster
-    settings = settings_of(cluster, params.name)
+    settings = settings_of(request.cluster, params.name)
     options = params.options
     ef_search, exact = _search_options(options)
     if len(params.vectors) != 1:
@@ -287,31 +289,15 @@ def vector_search(request: MemberRequest) -> Any:
     (pair,) = params.vectors
     position = _index_position(settings, pair.name)
     query = _checked_vector(settings, position, pair)
-    limit = options.limit
-    indexes = [
-        collection_indexes(cluster, member, params.name, settings).indexes[position]
-        for member in owner_members(cluster)
-    ]
-    query = indexes[0].prepare(query) if indexes else query
-    if not any(index.lock.locked() for index in indexes):
-        hits: list[tuple[float, int, bytes]] = []
-        for index in indexes:
-            hits.extend(index.search(query, limit, ef_search, exact))
-            index.schedule_graph_update()
-        return _search_results(cluster, params.name, settings, options, hits, limit)
-
-    async def search_when_free() -> None:
-        try:
-            found: list[tuple[float, int, bytes]] = []
-            for index in indexes:
-                async with index.lock:
-                    found.extend(index.search(query, limit, ef_search, exact))
-            request.respond(_search_results(cluster, params.name, settings, options, found, limit))
-        except Exception as error:  # answered to the client, like a handler's exception
-            request.fail(error)
-
-    asyncio.get_running_loop().create_task(search_when_free())
+    park_search(
+        ParkedSearch(request, params.name, settings, position, query, options.limit, ef_search, exact, options),
+        _answer_search,
+    )
     return PENDING
+
+
+def _answer_search(search: ParkedSearch, hits: list[tuple[float, int, bytes]]) -> list[_WireResult]:
+    return _search_results(search.request.cluster, search.name, search.settings, search.options, hits, search.limit)
 
 
 def _search_results(
