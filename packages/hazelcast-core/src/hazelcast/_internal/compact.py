@@ -56,6 +56,7 @@ _FETCH_SCHEMA = method("Client.fetchSchema")
 _SEND_ALL_SCHEMAS = method("Client.sendAllSchemas")
 
 COMPACT_TYPE_ID_BYTES = b"\xff\xff\xff\xc9"
+"""The Compact type id -55 as a serialized object's header holds it (big-endian int32 at offset 4)."""
 
 
 def _may_hold_compact(message: Message) -> bool:
@@ -65,7 +66,7 @@ def _may_hold_compact(message: Message) -> bool:
         if message[index][1].startswith(COMPACT_TYPE_ID_BYTES, 4):
             return True
     return False
-"""The Compact type id -55 as a serialized object's header holds it (big-endian int32 at offset 4)."""
+
 
 #: Attempts at replicating a schema while the cluster reports members that did not get it.
 _SEND_SCHEMA_ATTEMPTS = 100

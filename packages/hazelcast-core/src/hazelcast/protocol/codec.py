@@ -495,16 +495,20 @@ def _compile_custom(spec: CustomSpec) -> tuple[Callable[..., int], Callable[...,
     # A value made only of fixed-size fields and strings, held in a tuple (the records decoded for custom types are
     # named tuples), is immutable: its encoding is remembered for the next time the same object is sent (a CP group
     # id goes with every request of its structures).
-    memo = enc_memo = None
+    # The memo holds one (value, encoding, offset of its END frame) tuple, read and replaced whole: threads that share
+    # the codec never see a value with another's encoding.
+    memo: list[tuple[Any, bytes, int]] | None = None
+    enc_memo = ""
     if all(p.is_fixed or p.type == "String" for p in spec.params):
-        memo = [None, b"", 0]
+        memo = [(None, b"", 0)]
     enc = _Source()
     enc.add("def encode(_buf, _v):")
     if memo is not None:
         enc_memo = enc.bind(memo, "_memo")
-        enc.add(f"    if _v is {enc_memo}[0]:")
-        enc.add(f"        _o = len(_buf) + {enc_memo}[2]")
-        enc.add(f"        _buf += {enc_memo}[1]")
+        enc.add(f"    _m = {enc_memo}[0]")
+        enc.add("    if _v is _m[0]:")
+        enc.add("        _o = len(_buf) + _m[2]")
+        enc.add("        _buf += _m[1]")
         enc.add("        return _o")
         enc.add("    _start = len(_buf)")
     enc.add("    _buf += _BEGIN_FRAME")
@@ -518,9 +522,9 @@ def _compile_custom(spec: CustomSpec) -> tuple[Callable[..., int], Callable[...,
         _emit_var_encode(enc, param, "_f", "    ")
     enc.add("    _o = len(_buf)")
     enc.add("    _buf += _END_FRAME")
-    if enc_memo is not None:
+    if memo is not None:
         enc.add("    if isinstance(_v, tuple):")
-        enc.add(f"        {enc_memo}[:] = [_v, bytes(_buf[_start:]), _o - _start]")
+        enc.add(f"        {enc_memo}[0] = (_v, bytes(_buf[_start:]), _o - _start)")
     enc.add("    return _o")
 
     dec = _Source()
