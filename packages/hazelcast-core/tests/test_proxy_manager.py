@@ -11,6 +11,7 @@ import pytest
 from hazelcast._internal.proxy_manager import ProxyManager
 from hazelcast.errors import HazelcastError
 from hazelcast.plugin import PluginManager, Proxy, ProxyType, hookimpl
+from hazelcast.proxy import await_all
 
 
 class Counter(Proxy):
@@ -105,3 +106,33 @@ def test_the_name_partition_is_worked_out_again_until_the_partition_count_is_kno
     assert orders._name_partition == 17
     assert orders._name_partition == 17
     assert asked == [b"eu", b"eu"], "the partition key after '@' is hashed, and only until its partition is known"
+
+
+async def test_await_all_gives_results_in_order_whatever_order_the_answers_come_in() -> None:
+    loop = asyncio.get_running_loop()
+    futures = [loop.create_future() for _ in range(3)]
+    for index in (2, 0):
+        futures[index].set_result(index)
+    loop.call_later(0.01, futures[1].set_result, 1)
+    assert await await_all(futures) == [0, 1, 2]
+
+
+async def test_await_all_raises_the_first_failure_and_cancels_the_requests_still_waiting() -> None:
+    loop = asyncio.get_running_loop()
+    failed, waiting, also_failed = loop.create_future(), loop.create_future(), loop.create_future()
+    failed.set_exception(HazelcastError("partition 3"))
+    also_failed.set_exception(HazelcastError("partition 9"))
+    with pytest.raises(HazelcastError, match="partition 3"):
+        await await_all([failed, waiting, also_failed])
+    assert waiting.cancelled()
+
+
+async def test_a_cancelled_caller_of_await_all_leaves_no_request_waiting() -> None:
+    loop = asyncio.get_running_loop()
+    futures = [loop.create_future() for _ in range(3)]
+    caller = asyncio.ensure_future(await_all(futures))
+    await asyncio.sleep(0)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert all(future.cancelled() for future in futures)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -12,7 +11,7 @@ from hazelcast.collections._map_locks import MapLocksMixin
 from hazelcast.collections._map_query import MapQueryMixin
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
-from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
+from hazelcast.proxy import Proxy, ProxyContext, await_all, check_not_none, task_id, to_millis
 
 __all__ = ["Map"]
 
@@ -205,10 +204,10 @@ class Map(
             key_data = self._to_data(key)
             by_partition.setdefault(self._partition_of(key_data), []).append((key_data, self._to_data(value)))
         if by_partition:
-            await asyncio.gather(*(
+            await await_all([
                 self._call(_PUT_ALL.encode_request(self.name, entries, True), partition_id)
                 for partition_id, entries in by_partition.items()
-            ))
+            ])
 
     async def get_all(self, keys: Sequence[KeyType]) -> dict[KeyType, ValueType]:
         """The values of ``keys`` that have one, as a dict: one request per partition, sent concurrently."""
@@ -220,10 +219,10 @@ class Map(
             by_partition.setdefault(self._partition_of(key_data), []).append(key_data)
         if not by_partition:
             return {}
-        responses = await asyncio.gather(*(
+        responses = await await_all([
             self._call(_GET_ALL.encode_request(self.name, key_list), partition_id, self._decode_entries)
             for partition_id, key_list in by_partition.items()
-        ))
+        ])
         return {k: v for entries in responses for k, v in entries}
 
     async def size(self) -> int:

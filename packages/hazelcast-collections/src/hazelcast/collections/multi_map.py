@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -11,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from hazelcast.collections._entry_events import entry_event_handler
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
-from hazelcast.proxy import Proxy, ProxyContext, check_not_none, task_id, to_millis
+from hazelcast.proxy import Proxy, ProxyContext, await_all, check_not_none, task_id, to_millis
 from hazelcast.proxy.base import EntryEvent, EntryEventType
 
 __all__ = ["MultiMap"]
@@ -162,10 +161,10 @@ class MultiMap(Proxy, Generic[KeyType, ValueType]):
                 value_list.append(to_data(value))
             by_partition.setdefault(partition_id, []).append((key_data, value_list))
         if by_partition:
-            await asyncio.gather(*(
+            await await_all([
                 self._call(_PUT_ALL.encode_request(self.name, entries), partition_id)
                 for partition_id, entries in by_partition.items()
-            ))
+            ])
 
     async def contains_value(self, value: ValueType) -> bool:
         """Whether any key holds ``value``."""

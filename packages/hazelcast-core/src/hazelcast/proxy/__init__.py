@@ -12,7 +12,7 @@ import pkgutil
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from hazelcast.protocol import method
 from hazelcast.protocol.codec import reads_one_data_frame
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from hazelcast.config import Config
     from hazelcast.serialization import SerializationService
 
-__all__ = ["Proxy", "ProxyContext", "check_not_none", "task_id", "to_millis"]
+__all__ = ["Proxy", "ProxyContext", "await_all", "check_not_none", "task_id", "to_millis"]
 
 # The proxy distributions add modules here at the official client's import paths (``hazelcast.proxy.map``...): this
 # package is regular, so its path is extended over every installed distribution's ``hazelcast/proxy`` folder.
@@ -100,6 +100,28 @@ def task_id(loop: asyncio.AbstractEventLoop | None = None) -> int:
     else:
         task = asyncio.current_task(loop)
     return id(task) if task is not None else 0
+
+
+async def await_all(invocations: list[Awaitable[ResultType]]) -> list[ResultType]:
+    """The results of requests already sent, in order (a per-partition fan-out: ``put_all``, ``get_all``...).
+
+    Cheaper than ``asyncio.gather``, which adds a done callback to every future and runs it in a loop turn of its own:
+    here each answer that is already in when its turn comes costs nothing more. The first failure is raised and the
+    rest are cancelled (their requests may still be carried out); so is everything if the caller is cancelled.
+    """
+    results = []
+    try:
+        for invocation in invocations:
+            results.append(await invocation)
+    except BaseException:
+        for invocation in invocations:
+            future = cast("asyncio.Future[ResultType]", invocation)
+            if not future.done():
+                future.cancel()
+            elif not future.cancelled():
+                future.exception()  # retrieved: no "exception was never retrieved" warning for the others
+        raise
+    return results
 
 
 class _known_once_computed:  # noqa: N801 - used as a decorator, like property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import namedtuple
 from collections.abc import Callable, Mapping
@@ -10,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import Message
-from hazelcast.proxy import Proxy, ProxyContext, check_not_none
+from hazelcast.proxy import Proxy, ProxyContext, await_all, check_not_none
 from hazelcast.vector._packing import pack_vector
 from hazelcast.vector._types import Document, SearchResult, Vector, VectorSearchOptions
 
@@ -151,10 +150,10 @@ class VectorCollection(Proxy, Generic[KeyType, ValueType]):
             key_data = to_data(key)
             by_partition.setdefault(partition_of(key_data), []).append((key_data, wire_document(document)))
         if by_partition:
-            await asyncio.gather(*(
+            await await_all([
                 self._call(_PUT_ALL.encode_request(self.name, entries), partition_id)
                 for partition_id, entries in by_partition.items()
-            ))
+            ])
 
     async def remove(self, key: KeyType) -> Document[ValueType] | None:
         """Remove the document of ``key``; returns it, or None."""
