@@ -198,11 +198,17 @@ class Map(
         if not isinstance(map, dict):
             raise TypeError(f"map must be a dict, not {type(map).__name__}")
         by_partition: dict[int, list[tuple[bytes, bytes]]] = {}
+        to_data, partition_of = self._to_data, self._partition_of
         for key, value in map.items():
-            check_not_none(key, "key")
-            check_not_none(value, "value")
-            key_data = self._to_data(key)
-            by_partition.setdefault(self._partition_of(key_data), []).append((key_data, self._to_data(value)))
+            if key is None or value is None:
+                check_not_none(key, "key")
+                check_not_none(value, "value")
+            key_data = to_data(key)
+            partition_id = partition_of(key_data)
+            entries = by_partition.get(partition_id)
+            if entries is None:
+                entries = by_partition[partition_id] = []
+            entries.append((key_data, to_data(value)))
         if by_partition:
             await await_all([
                 self._call(_PUT_ALL.encode_request(self.name, entries, True), partition_id)
@@ -213,10 +219,16 @@ class Map(
         """The values of ``keys`` that have one, as a dict: one request per partition, sent concurrently."""
         check_not_none(keys, "keys")
         by_partition: dict[int, list[bytes]] = {}
+        to_data, partition_of = self._to_data, self._partition_of
         for key in keys:
-            check_not_none(key, "key")
-            key_data = self._to_data(key)
-            by_partition.setdefault(self._partition_of(key_data), []).append(key_data)
+            if key is None:
+                check_not_none(key, "key")
+            key_data = to_data(key)
+            partition_id = partition_of(key_data)
+            key_list = by_partition.get(partition_id)
+            if key_list is None:
+                key_list = by_partition[partition_id] = []
+            key_list.append(key_data)
         if not by_partition:
             return {}
         responses = await await_all([
