@@ -235,7 +235,10 @@ class Map(
             self._call(_GET_ALL.encode_request(self.name, key_list), partition_id, self._decode_entries)
             for partition_id, key_list in by_partition.items()
         ])
-        return {k: v for entries in responses for k, v in entries}
+        found: dict[KeyType, ValueType] = {}
+        for entries in responses:
+            found.update(entries)
+        return found
 
     async def size(self) -> int:
         """Number of entries."""
