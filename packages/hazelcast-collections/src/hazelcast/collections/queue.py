@@ -13,9 +13,10 @@ a parked request, so a request the member already holds may still be answered wi
 up; a client that simply dropped that late answer would lose the item (the member removed it from the queue). This
 proxy therefore never abandons a consumer's invocation: when its caller is cancelled, the invocation stays pending
 (``on_late_result`` of the invocation service) and any item its answer carries goes back into the queue (at the tail,
-through ``put``), logging ``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is answered, when its timeout
-elapses, or when the connection closes (a member drops the parked requests of a client that left, and so does the
-embedded member). Cancelling a producer (``put``, ``offer``) may still let the item in: at least once, never lost.
+through ``put``), logging ``queue.cancelled_consumer.items_returned``. The parked request itself ends when it is
+answered, when its timeout elapses, or when the connection closes (a member drops the parked requests of a client that
+left, and so does the embedded member). Cancelling a producer (``put``, ``offer``) may still let the item in: at least
+once, never lost.
 
 To wait for an item at most some time, use ``poll(timeout)`` rather than ``asyncio.wait_for(queue.take(), timeout)``:
 the member forgets a timed poll at its timeout, while a cancelled take stays parked there (ahead of later takes)
@@ -128,8 +129,7 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
         millis = 0 if timeout == 0 and type(timeout) is int else _timeout_millis(timeout)
         request = _POLL.encode_request(self.name, millis)
         deadline = timeout + self._invocation_timeout if millis else None
-        # Not retried after it was sent (see the module's docstring).
-        # _consume, inline: poll is a hot call.
+        # What _consume does (never retried once sent, late items given back), inline: poll is a hot call.
         invocation = self._call(request, self._name_partition, self._decode_item, False, deadline, None,
                                 self._return_late_item)
         try:
@@ -141,7 +141,8 @@ class Queue(NamePartitionedCollection[ItemType], protocol_service="Queue"):
     async def take(self) -> ItemType:
         """Remove and return the head, waiting as long as it takes for an item."""
         # Not retried after it was sent, for the reason given in poll.
-        invocation = self._consume(_TAKE.encode_request(self.name), self._decode_taken, _NO_DEADLINE, self._return_late_item)
+        request = _TAKE.encode_request(self.name)
+        invocation = self._consume(request, self._decode_taken, _NO_DEADLINE, self._return_late_item)
         try:
             return await invocation
         except asyncio.CancelledError:
