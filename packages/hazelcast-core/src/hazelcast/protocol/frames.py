@@ -143,23 +143,26 @@ class MessageReader:
         frames = self._frames
         limit = self.max_message_bytes
         unpack = FRAME_HEADER.unpack_from
-        while end - pos >= _HEADER_SIZE:
+        last_header = end - _HEADER_SIZE
+        while pos <= last_header:
             length, flags = unpack(buf, pos)
+            following = pos + length
             if length < _HEADER_SIZE:
                 raise FramingError(f"frame length {length} is shorter than the frame header")
             if limit is not None:
                 self._size += length
                 if self._size > limit:
                     raise FramingError(f"message exceeds {limit} bytes before authentication")
-            if end - pos < length:
+            if following > end:
                 if limit is not None:
                     self._size -= length
                 wanted = length
                 break
-            frames.append((flags, buf[pos + _HEADER_SIZE : pos + length]))
-            pos += length
+            frames.append((flags, buf[pos + _HEADER_SIZE : following]))
+            pos = following
             if flags & IS_FINAL:
-                self._size = 0
+                if limit is not None:
+                    self._size = 0
                 if frames[0][0] & UNFRAGMENTED == UNFRAGMENTED:
                     completed.append(frames)
                 else:
