@@ -31,6 +31,7 @@ class ClusterService:
         self._loop = loop
         self._callbacks = callbacks
         self._members: dict[uuid.UUID, MemberInfo] = {}
+        self._last_lookup: tuple[Any, Any, MemberInfo | None] = (None, None, None)
         self._version = -1
         self._listeners: dict[str, tuple[Callable[[MemberInfo], Any] | None, Callable[[MemberInfo], Any] | None]] = {}
         self._initial_list = loop.create_future()
@@ -72,7 +73,14 @@ class ClusterService:
     # -- internal ---------------------------------------------------------------------------------------------------
 
     def get_member(self, member_uuid: uuid.UUID) -> MemberInfo | None:
-        return self._members.get(member_uuid)
+        # Events name their member by UUID, which hashes in Python; decoded UUIDs are shared objects, so the last
+        # answer is kept for the same object and the same member list (a new view is a new dict).
+        members, last_uuid, last_member = self._last_lookup
+        if last_uuid is member_uuid and members is self._members:
+            return last_member
+        member = self._members.get(member_uuid)
+        self._last_lookup = (self._members, member_uuid, member)
+        return member
 
     def member_addresses(self) -> list[Address]:
         return [self.address_of(member) for member in self._members.values()]
