@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from hazelcast.serialization.compact import Schema
     from hazelcast.serialization.service import SerializationService
 
-__all__ = ["COMPACT_TYPE_ID_BYTES", "CompactSchemaService"]
+__all__ = ["COMPACT_TYPE_ID_BYTES", "CompactSchemaService", "may_hold_compact"]
 
 _logger = structlog.get_logger("hazelcast.compact")
 _SEND_SCHEMA = method("Client.sendSchema")
@@ -59,9 +59,9 @@ COMPACT_TYPE_ID_BYTES = b"\xff\xff\xff\xc9"
 """The Compact type id -55 as a serialized object's header holds it (big-endian int32 at offset 4)."""
 
 
-def _may_hold_compact(message: Message) -> bool:
+def may_hold_compact(message: Message) -> bool:
     """Whether a frame after the first starts like a serialized Compact object (type id -55 at offset 4): a cheap test
-    that spares most events the walk of :meth:`CompactSchemaService.unknown_schema_ids`."""
+    that spares most responses and events the walk of :meth:`CompactSchemaService.unknown_schema_ids`."""
     for index in range(1, len(message)):
         if message[index][1].startswith(COMPACT_TYPE_ID_BYTES, 4):
             return True
@@ -279,7 +279,7 @@ class CompactSchemaService:
             if backlog:
                 backlog.append(message)
                 return
-            if len(message) > 1 and _may_hold_compact(message) and self.unknown_schema_ids(message):
+            if len(message) > 1 and may_hold_compact(message) and self.unknown_schema_ids(message):
                 backlog.append(message)
                 self._spawn(self._dispatch_backlog(backlog, handler))
                 return

@@ -31,6 +31,7 @@ from hazelcast.errors import (
     TargetDisconnectedError,
     create_error_from_holders,
 )
+from hazelcast._internal.compact import may_hold_compact
 from hazelcast.protocol.errors_codec import ERROR_MESSAGE_TYPE, decode_error
 from hazelcast.serialization.compact import SchemaNotFoundError
 from hazelcast.protocol.frames import BACKUP_AWARE, Message
@@ -53,8 +54,6 @@ _CORRELATION_OFFSET = 10
 _PARTITION_OFFSET = 18
 _BACKUP_ACKS_OFFSET = 12
 _BACKUP_AWARE_HIGH = BACKUP_AWARE >> 8
-# Byte 7 of a serialized Compact object: the low byte of its big-endian type id -55.
-_COMPACT_TYPE_ID_LOW_BYTE = b"\xc9"
 #: How often deadlines are swept, at the least; with ``n`` invocations pending or waiting, every ``n / _SWEEP_RATE``
 #: seconds when that is longer, which bounds the sweep's cost to about 1% of one core.
 _SWEEP_INTERVAL = 0.1
@@ -382,21 +381,13 @@ class InvocationService:
             self._pending.pop(correlation_id, None)
             self._handle_error(invocation, message)
             return
-        # Compact data needs its schemas before it is read. One byte test per frame finds candidates: the low byte
-        # of the big-endian type id -55 at offset 4 of a serialized object; the compact service then walks them, nested
-        # Compact fields included (GenericRecords read those lazily, after the response is handled). Compact values
-        # inside other values are caught below, when the decoder meets them.
-        frame_count = len(message)
-        if frame_count > 1 and self.compact_service is not None:
-            if frame_count == 2:
-                if message[1][1][7:8] == _COMPACT_TYPE_ID_LOW_BYTE and self._fetch_schemas_first(invocation, message):
-                    return
-            else:
-                for frame in message:
-                    if frame[1][7:8] == _COMPACT_TYPE_ID_LOW_BYTE:
-                        if self._fetch_schemas_first(invocation, message):
-                            return
-                        break
+        # Compact data needs its schemas before it is read: frames that start like a Compact object are handed to the
+        # compact service, which walks them (nested Compact fields included) and hands the response back once it has
+        # the schemas. Compact values inside other values are caught below, when the decoder meets them.
+        compact = self.compact_service
+        if compact is not None and len(message) > 1 and may_hold_compact(message):
+            if compact.fetch_then_handle(invocation, message):
+                return
         decoder = invocation.decoder
         try:
             value = decoder(message) if decoder is not None else None
@@ -417,12 +408,7 @@ class InvocationService:
             invocation.pending_response = (value,)
             invocation.deadline = self._time() + self._backup_timeout
             return
-        # What _complete does, inline: this is every response's path.
-        self._release(invocation)
-        if not invocation.done():
-            invocation.set_result(value)
-        elif invocation.late_result is not None and invocation.cancelled():
-            invocation.late_result(value)
+        self._complete(invocation, value)
 
     def _complete(self, invocation: Invocation[Any], value: Any) -> None:
         """Release ``invocation`` and give it its answer: to its caller, or to ``late_result`` once it was cancelled."""
@@ -431,11 +417,6 @@ class InvocationService:
             invocation.set_result(value)
         elif invocation.late_result is not None and invocation.cancelled():
             invocation.late_result(value)
-
-    def _fetch_schemas_first(self, invocation: Invocation[Any], message: Message) -> bool:
-        """Whether the compact service took the response over to fetch unknown schemas (it hands it back later)."""
-        compact = self.compact_service
-        return compact is not None and compact.fetch_then_handle(invocation, message)
 
     def handle_backup_ack(self, source_correlation_id: int) -> None:
         invocation = self._pending.get(source_correlation_id)
