@@ -86,50 +86,66 @@ class Invocation(asyncio.Future[ResultType], Generic[ResultType]):
         "pending_response",
         "late_result",
     )
-
-    def __init__(
-        self,
-        service: InvocationService,
-        request: bytearray,
-        partition_id: int,
-        decoder: Callable[[Message], ResultType] | None,
-        retryable: bool,
-        deadline: float,
-        connection: Connection | None,
-        target_uuid: Any,
-        event_handler: Callable[[Message], None] | None,
-    ) -> None:
-        super().__init__(loop=service.loop)
-        self.service = service
-        self.request = request
-        self.partition_id = partition_id
-        self.decoder = decoder
-        self.retryable = retryable
-        self.deadline = deadline
-        #: Holds an in-flight place, or a place in the queue for one, until released.
-        self.held = False
-        #: Waiting for an in-flight place (``max_concurrent_invocations``): it has a deadline but no place yet.
-        self.queued = False
-        #: Where the current attempt was sent.
-        self.connection = connection
-        #: Bound to ``connection`` for good (listener registrations, heartbeats): never re-routed or retried.
-        self.pinned = connection is not None
-        self.target_uuid = target_uuid
-        self.correlation_id = 0
-        self.event_handler = event_handler
-        self.backup_acks_expected = 0
-        self.backup_acks_received = 0
-        #: ``(value,)`` once the response came but backup acks are still missing.
-        self.pending_response: tuple[Any] | None = None
-        #: Receives the decoded answer that arrives after the caller cancelled; while set, a cancelled invocation
-        #: stays pending until its answer (or failure) comes.
-        self.late_result: Callable[[ResultType], None] | None = None
+    # No Python ``__init__``: one that calls the future's own costs about 0.4 µs per request. ``_new_invocation``
+    # sets every attribute.
+    service: InvocationService
+    request: bytearray
+    partition_id: int
+    decoder: Callable[[Message], ResultType] | None
+    retryable: bool
+    deadline: float
+    #: Holds an in-flight place, or a place in the queue for one, until released.
+    held: bool
+    #: Waiting for an in-flight place (``max_concurrent_invocations``): it has a deadline but no place yet.
+    queued: bool
+    #: Where the current attempt was sent.
+    connection: Connection | None
+    #: Bound to ``connection`` for good (listener registrations, heartbeats): never re-routed or retried.
+    pinned: bool
+    target_uuid: Any
+    correlation_id: int
+    event_handler: Callable[[Message], None] | None
+    backup_acks_expected: int
+    backup_acks_received: int
+    #: ``(value,)`` once the response came but backup acks are still missing.
+    pending_response: tuple[Any] | None
+    #: Receives the decoded answer that arrives after the caller cancelled; while set, a cancelled invocation stays
+    #: pending until its answer (or failure) comes.
+    late_result: Callable[[ResultType], None] | None
 
     def cancel(self, msg: Any = None) -> bool:
         cancelled = super().cancel(msg)
         if cancelled and self.late_result is None:
             self.service._release(self)
         return cancelled
+
+
+def _new_invocation(
+    service: InvocationService,
+    request: bytearray,
+    partition_id: int,
+    decoder: Callable[[Message], Any] | None,
+    retryable: bool,
+    deadline: float,
+    connection: Connection | None,
+    target_uuid: Any,
+    event_handler: Callable[[Message], None] | None,
+) -> Invocation[Any]:
+    invocation: Invocation[Any] = Invocation(loop=service.loop)
+    invocation.service = service
+    invocation.request = request
+    invocation.partition_id = partition_id
+    invocation.decoder = decoder
+    invocation.retryable = retryable
+    invocation.deadline = deadline
+    invocation.held = invocation.queued = False
+    invocation.connection = connection
+    invocation.pinned = connection is not None
+    invocation.target_uuid = target_uuid
+    invocation.correlation_id = invocation.backup_acks_expected = invocation.backup_acks_received = 0
+    invocation.event_handler = event_handler
+    invocation.pending_response = invocation.late_result = None
+    return invocation
 
 
 class InvocationService:
@@ -220,7 +236,7 @@ class InvocationService:
         decoded and given to it (a queue consumer puts a late item back), instead of being dropped.
         """
         deadline = self._time() + (self._timeout if timeout is None else timeout)
-        invocation = Invocation(
+        invocation = _new_invocation(
             self, request, partition_id, decoder, retryable or self._redo_operation, deadline, None, target_uuid, None
         )
         if partition_id >= 0:
@@ -289,7 +305,7 @@ class InvocationService:
         requests skip the in-flight bound (authentication, heartbeats). These requests never wait for Compact
         schema replication."""
         deadline = self._time() + (self._timeout if timeout is None else timeout)
-        invocation = Invocation(self, request, -1, decoder, retryable, deadline, connection, None, event_handler)
+        invocation = _new_invocation(self, request, -1, decoder, retryable, deadline, connection, None, event_handler)
         self._start(invocation, urgent)
         return invocation
 
@@ -312,7 +328,20 @@ class InvocationService:
     # -- sending ---------------------------------------------------------------------------------------------------
 
     def _send(self, invocation: Invocation[Any]) -> None:
-        connection = self._route(invocation)
+        # The usual request goes to the partition owner it went to last time, on the same live connection: tested
+        # here, so that only the others pay for the call to _route. Member UUIDs hash and compare in Python, hence an
+        # identity test on the owner object rather than a dict lookup by UUID.
+        partition_id = invocation.partition_id
+        route = self._routes.get(partition_id)
+        if (
+            route is not None
+            and route[0] is self._owners[partition_id]
+            and route[1].live
+            and invocation.target_uuid is None
+        ):
+            connection: Connection | None = route[1]
+        else:
+            connection = self._route(invocation)
         if connection is None:
             if not self._connections and self._offline_fails_fast and not invocation.pinned:
                 self._complete_exception(
@@ -349,13 +378,9 @@ class InvocationService:
             owners = self._owners
             if partition_id < len(owners):
                 owner = owners[partition_id]
-                # Member UUIDs hash and compare in Python: the owner object last routed to and its connection are
-                # remembered, so the usual request costs an identity test instead of a dict lookup by UUID.
-                route = self._routes.get(partition_id)
-                if route is not None and route[0] is owner and route[1].live:
-                    return route[1]
                 connection = connections.get(owner)
                 if connection is not None:
+                    # Remembered for _send's test (the partition table's owner objects change only with ownership).
                     self._routes[partition_id] = (owner, connection)
                     return connection
         member = self.load_balancer.next() if self.load_balancer is not None else None
