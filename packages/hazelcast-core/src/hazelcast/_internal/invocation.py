@@ -31,7 +31,7 @@ from hazelcast.errors import (
     TargetDisconnectedError,
     create_error_from_holders,
 )
-from hazelcast._internal.compact import may_hold_compact
+from hazelcast._internal.compact import COMPACT_TYPE_ID_BYTES, may_hold_compact
 from hazelcast.protocol.errors_codec import ERROR_MESSAGE_TYPE, decode_error
 from hazelcast.serialization.compact import SchemaNotFoundError
 from hazelcast.protocol.frames import BACKUP_AWARE, Message
@@ -410,7 +410,13 @@ class InvocationService:
         # compact service, which walks them (nested Compact fields included) and hands the response back once it has
         # the schemas. Compact values inside other values are caught below, when the decoder meets them.
         compact = self.compact_service
-        if compact is not None and len(message) > 1 and may_hold_compact(message):
+        frame_count = len(message)
+        if (
+            frame_count > 1
+            and compact is not None
+            # The usual response of one value: its one frame tested here rather than through a call.
+            and (message[1][1].startswith(COMPACT_TYPE_ID_BYTES, 4) if frame_count == 2 else may_hold_compact(message))
+        ):
             if compact.fetch_then_handle(invocation, message):
                 return
         decoder = invocation.decoder
