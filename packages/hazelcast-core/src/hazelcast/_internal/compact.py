@@ -279,7 +279,13 @@ class CompactSchemaService:
             if backlog:
                 backlog.append(message)
                 return
-            if len(message) > 1 and may_hold_compact(message) and self.unknown_schema_ids(message):
+            frame_count = len(message)
+            if (
+                frame_count > 1
+                # An event of one value: its one frame tested here rather than through a call.
+                and (message[1][1].startswith(COMPACT_TYPE_ID_BYTES, 4) if frame_count == 2 else may_hold_compact(message))
+                and self.unknown_schema_ids(message)
+            ):
                 backlog.append(message)
                 self._spawn(self._dispatch_backlog(backlog, handler))
                 return
