@@ -252,3 +252,47 @@ async def test_a_unisocket_listener_answered_as_its_connection_closes_moves_to_t
     await _settle()
     assert len(invocations.answers) == 2, "the listener was not registered on the new connection"
     assert len(second.event_handlers) == 1
+
+
+# -- writing -------------------------------------------------------------------------------------------------------
+
+
+class _RecordingTransport:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def write(self, data: Any) -> None:
+        self.writes.append(bytes(data))
+
+
+async def test_requests_of_callers_woken_by_a_read_go_out_in_one_write_in_the_turn_they_run() -> None:
+    loop = asyncio.get_running_loop()
+    service, connections = _invocation_service(loop)
+    manager = SimpleNamespace(loop=loop, invocation_service=service)
+    connection = Connection(cast(Any, manager), Address("127.0.0.1", 5701), 1)
+    connection.live = True
+    transport = connection._transport = cast(Any, _RecordingTransport())
+    connections[uuid.uuid4()] = connection
+    follow_ups: list[asyncio.Future[Any]] = []
+
+    async def caller() -> None:
+        await service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response)
+        follow_ups.append(service.call(_SIZE.encode_request("m"), decoder=_SIZE.decode_response))
+
+    callers = [asyncio.create_task(caller()) for _ in range(3)]
+    while sum(len(write) for write in transport.writes) < 3 * len(_SIZE.encode_request("m")):
+        await asyncio.sleep(0)
+    requests = b"".join(transport.writes)
+    transport.writes.clear()
+    response = _SIZE.encode_response(1)
+    answers = bytearray()
+    for offset in range(0, len(requests), len(requests) // 3):
+        struct.pack_into("<q", response, 10, _correlation_id(requests[offset:]))
+        answers += response
+    connection.data_received(bytes(answers))
+    await asyncio.sleep(0)  # one loop turn: the callers resume and write, and the flush follows them
+    assert len(transport.writes) == 1
+    assert len(transport.writes[0]) == len(requests)
+    await asyncio.gather(*callers)
+    for future in follow_ups:
+        future.cancel()

@@ -125,6 +125,13 @@ class Connection(asyncio.Protocol):
             # handler: this connection can no longer be trusted, so it closes and its invocations are retried or fail.
             _logger.exception("connection.message_handling_failed", connection=self.connection_id)
             self.close(f"malformed message from the member: {exc!r}", exc)
+            return
+        if messages and not self._flush_scheduled and (len(messages) > 1 or self._invocations.in_flight):
+            # The callers just woken run in the next loop turn and will write requests: a flush scheduled now runs
+            # right after them in that same turn, instead of in a turn of its own after it. (A lone answer with
+            # nothing else in flight is left to write's direct path.)
+            self._flush_scheduled = True
+            self._loop.call_soon(self._flush)
 
     def connection_lost(self, exc: Exception | None) -> None:
         was_live = self.live
