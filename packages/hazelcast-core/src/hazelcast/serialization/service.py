@@ -371,6 +371,8 @@ class SerializationService:
         read_object = self._read_object
 
         def decode(data: bytes) -> Any:
+            if data.__class__ is not bytes:
+                data = bytes(data)  # a large frame's bytearray: byte arrays read from it must still be bytes
             return read(new_input(data, 8, read_object))
 
         return decode
@@ -427,6 +429,8 @@ class SerializationService:
 
 def _at_offset_8(decode: ItemDecoder) -> Decoder:
     def decode_whole(data: bytes) -> Any:
+        if data.__class__ is not bytes:
+            data = bytes(data)  # a large frame's bytearray: nested byte arrays must still come out as bytes
         return decode(data, 8)[0]
 
     return decode_whole
