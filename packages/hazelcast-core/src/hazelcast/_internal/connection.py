@@ -1,9 +1,10 @@
 """Connections to members: the asyncio glue over the sans-I/O protocol layer.
 
-A :class:`Connection` is an ``asyncio.Protocol``: bytes in go through :class:`~hazelcast.protocol.frames.MessageReader`
-and are routed to the invocation service (responses), the backup-ack path or an event handler (events); bytes out
-are queued and written once per loop iteration, so many concurrent requests share one ``write`` call. When the
-transport asks to pause writing, the queue is held until it resumes. The :class:`ConnectionManager` owns the
+A :class:`Connection` is an ``asyncio.BufferedProtocol``: bytes in are read into a reusable buffer and cut into messages
+by :class:`~hazelcast.protocol.frames.MessageReader` (a frame of 64 KiB or more is read straight into its own payload
+buffer instead, so a large value is not copied on its way in), then routed to the invocation service (responses),
+the backup-ack path or an event handler (events). Bytes out go through :class:`~hazelcast._internal.outbox.Outbox`:
+small requests batched per loop iteration, large ones written in slices without copying them. The :class:`ConnectionManager` owns the
 connections: it opens and authenticates them, keeps one per member under smart routing, sends heartbeats, and
 reconnects with backoff when the cluster is lost.
 """
@@ -23,6 +24,7 @@ import structlog
 from hazelcast._internal.cluster_choice import ClusterChoice
 from hazelcast._internal.dialing import BackoffTimer, make_ssl_context_for, parse_address
 from hazelcast._internal.lifecycle import LifecycleState
+from hazelcast._internal.outbox import Outbox
 from hazelcast.config import ReconnectMode
 from hazelcast.core import Address
 from hazelcast.errors import (
@@ -56,9 +58,6 @@ _EVENT_FLAGS = IS_EVENT | BACKUP_EVENT
 #: Seconds between two checks, under smart routing, that every member has a connection (as the official client).
 _MEMBER_CONNECT_PERIOD = 1.0
 _BACKUP_EVENT_OFFSET = 16
-#: A request at least this long is handed to the transport as a memoryview: what the socket does not take at once is
-#: then copied into the transport's buffer once, instead of being sliced into a new bytearray first.
-_LARGE_WRITE = 64 * 1024
 #: Bytes one read of the socket may bring (the reusable receive buffer). A large frame is read into its own buffer, so
 #: this only bounds how much of one is copied out of the receive buffer: what came in the read that announced it.
 _RECEIVE_SIZE = 64 * 1024
@@ -67,7 +66,7 @@ _SO_RCVLOWAT: int | None = getattr(socket, "SO_RCVLOWAT", None)
 _LOWAT_LIMIT = 4 * 1024 * 1024
 
 
-class Connection(asyncio.BufferedProtocol):
+class Connection(Outbox, asyncio.BufferedProtocol):
     """One TCP (or TLS) connection to a member."""
 
     def __init__(self, manager: ConnectionManager, address: Address, connection_id: int) -> None:
@@ -90,16 +89,15 @@ class Connection(asyncio.BufferedProtocol):
         self.last_read = self.last_write = self._loop.time()
         self.connected = self._loop.create_future()
         self._transport: asyncio.Transport | None = None
-        self._queue: list[bytes | bytearray] = []
-        self._flush_scheduled = False
-        self._write_paused = False
+        self._init_outbox()
         self.close_reason: str | None = None
 
-    # -- asyncio.Protocol -------------------------------------------------------------------------------------------
+    # -- asyncio.BufferedProtocol -----------------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        self.limit_write_buffer(transport)
         sock = transport.get_extra_info("socket")
         if sock is not None:
             self._manager.apply_socket_options(sock)
@@ -202,43 +200,6 @@ class Connection(asyncio.BufferedProtocol):
         transport = self._transport
         sockname = transport.get_extra_info("sockname") if transport is not None else None
         return f"{sockname[0]}:{sockname[1]}" if sockname else ""
-
-    def pause_writing(self) -> None:
-        self._write_paused = True
-
-    def resume_writing(self) -> None:
-        self._write_paused = False
-        if self._queue:
-            self._flush()
-
-    # -- writing ------------------------------------------------------------------------------------------------------
-
-    def write(self, buffer: bytes | bytearray) -> None:
-        if not self._flush_scheduled:
-            if self._invocations.in_flight <= 1 and self.live and not self._write_paused and not self._queue:
-                # A lone request (nothing else in flight) goes out at once: deferring it would only cost a loop
-                # iteration. Under load, writes of one iteration are gathered into one.
-                data = buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer)
-                self._transport.write(data)  # type: ignore[union-attr]
-                self.last_write = self._loop.time()
-                return
-            self._flush_scheduled = True
-            self._loop.call_soon(self._flush)
-        self._queue.append(buffer)
-
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        transport = self._transport
-        if transport is None or not self.live or self._write_paused or not self._queue:
-            return
-        queue = self._queue
-        self._queue = []
-        if len(queue) == 1:
-            buffer = queue[0]
-            transport.write(buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer))
-        else:
-            transport.write(b"".join(queue))
-        self.last_write = self._loop.time()
 
     # -- closing ------------------------------------------------------------------------------------------------------
 

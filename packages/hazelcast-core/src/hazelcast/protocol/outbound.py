@@ -1,0 +1,73 @@
+"""Requests whose large payloads are not copied into the message.
+
+An encoded request is normally one ``bytearray`` of wire bytes. A request with a Data parameter of at least
+:data:`LARGE_PAYLOAD` bytes (a megabyte value, say) is a :class:`SplicedRequest` instead: the ``bytearray`` holds
+every frame header and every small frame, and each large payload stays the object it was given (the serialized
+value), recorded with the offset at which it goes on the wire. The connection sends the pieces in order
+(:meth:`SplicedRequest.pieces`), so the payload is never copied into a message buffer. Everything that patches a
+request in place (correlation id, partition id, flags) works on it unchanged, since those fields sit in the initial
+frame; ``bytes(request)`` gives the complete wire bytes and ``in`` searches them.
+"""
+
+from __future__ import annotations
+
+from hazelcast.protocol.frames import FRAME_HEADER
+
+__all__ = ["LARGE_PAYLOAD", "SplicedRequest", "splice"]
+
+#: A Data parameter at least this long is spliced in by reference rather than copied into the request.
+LARGE_PAYLOAD = 64 * 1024
+
+_H = FRAME_HEADER.pack
+_HEADER_SIZE = FRAME_HEADER.size
+
+
+class SplicedRequest(bytearray):
+    """A request message with large payloads held by reference (see the module docstring)."""
+
+    __slots__ = ("payloads",)
+
+    payloads: list[tuple[int, bytes | bytearray | memoryview]]
+
+    def pieces(self) -> list[memoryview]:
+        """The wire bytes in order: slices of this buffer and the large payloads, as memoryviews (no copy)."""
+        view = memoryview(self)
+        out = []
+        start = 0
+        for offset, payload in self.payloads:
+            if offset > start:
+                out.append(view[start:offset])
+            out.append(memoryview(payload))
+            start = offset
+        if start < len(self):
+            out.append(view[start:])
+        return out
+
+    @property
+    def wire_size(self) -> int:
+        """Bytes of the whole message on the wire."""
+        return len(self) + sum(len(payload) for _, payload in self.payloads)
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.pieces())
+
+    def __contains__(self, sub: object) -> bool:
+        # Searched piece by piece: what is looked for (a Compact schema id) lies inside one frame.
+        if bytearray.__contains__(self, sub):  # type: ignore[operator]
+            return True
+        return any(sub in payload for _, payload in self.payloads)  # type: ignore[operator]
+
+
+def splice(buf: bytearray, payload: bytes | bytearray | memoryview, flags: int) -> SplicedRequest:
+    """Append a frame for ``payload`` to the request being encoded in ``buf``, by reference; return the request.
+
+    The encoder carries on with the returned object (the same one once it is a :class:`SplicedRequest`).
+    """
+    if buf.__class__ is SplicedRequest:
+        request: SplicedRequest = buf  # type: ignore[assignment]
+    else:
+        request = SplicedRequest(buf)
+        request.payloads = []
+    request += _H(len(payload) + _HEADER_SIZE, flags)
+    request.payloads.append((len(request), payload))
+    return request
