@@ -29,8 +29,9 @@ __all__ = ["Outbox"]
 #: A request at least this long is written as pieces, in slices (see the module docstring).
 LARGE_WRITE = 64 * 1024
 #: The most handed to the transport in one ``write`` while a large request goes out: what the socket refuses of the
-#: last slice is copied into the transport's buffer, so a slice bounds that copy; a smaller one costs more calls.
-WRITE_SLICE = 256 * 1024
+#: last slice is copied into the transport's buffer, so a slice bounds that copy; a smaller one costs more calls (in
+#: A/B runs of 1 and 16 MiB sets, 1 MiB slices cost less CPU than 128 or 256 KiB ones, and than whole requests).
+WRITE_SLICE = 1024 * 1024
 
 
 class Outbox:
