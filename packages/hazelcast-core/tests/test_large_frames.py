@@ -67,9 +67,11 @@ def test_a_large_payload_still_referred_to_is_never_reused_for_the_next_frame() 
     kept = _read_in_place(reader, bytes(frames[0]), 65_536)[0][1][1]
     second = _read_in_place(reader, bytes(frames[1]), 65_536)[0][1][1]
     assert kept == bytes([1]) * 200_000 and second == bytes([2]) * 200_000
-    del second  # nothing refers to it any more: its buffer may carry the next frame
+    second_buffer = id(second)
+    del second  # nothing refers to it any more: its buffer carries the next frame of its size
     third = _read_in_place(reader, bytes(frames[2]), 65_536)[0][1][1]
     assert kept == bytes([1]) * 200_000 and third == bytes([3]) * 200_000
+    assert id(third) == second_buffer
 
 
 def test_values_deserialized_from_a_received_buffer_are_bytes_and_str() -> None:

@@ -101,8 +101,13 @@ class Connection(Outbox, asyncio.BufferedProtocol):
         sock = transport.get_extra_info("socket")
         if sock is not None:
             self._manager.apply_socket_options(sock)
-            if _SO_RCVLOWAT is not None and transport.get_extra_info("ssl_object") is None:
-                # Not under TLS: there the socket carries records that the TLS layer may already have partly read.
+            if (
+                _SO_RCVLOWAT is not None
+                and transport.get_extra_info("ssl_object") is None
+                and not any(option == socket.SO_RCVBUF for _, option, _ in self._manager.config.socket_options)
+            ):
+                # Not under TLS (the socket carries records that the TLS layer may already have partly read), nor with
+                # a receive buffer fixed by the user (the kernel could not grow it to hold what is waited for).
                 self._lowat_socket = sock
         self.live = True
         transport.write(_PROTOCOL_PREAMBLE)

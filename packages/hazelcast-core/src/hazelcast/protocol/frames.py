@@ -2,7 +2,8 @@
 
 On the wire a message is a run of frames ``int32 length | uint16 flags | payload`` (little-endian, the length counts
 the 6-byte header); the frame whose flags carry ``IS_FINAL`` ends the message. In memory an inbound message is a
-``list`` of ``(flags, payload)`` tuples, the payload as ``bytes`` without the header: decoders index into it directly.
+``list`` of ``(flags, payload)`` tuples, the payload as ``bytes`` without the header (a ``bytearray`` for a large frame
+read in place, see ``MessageReader``): decoders index into it directly.
 An outbound message is a ``bytearray`` holding the complete wire bytes, so the socket layer writes it as it is.
 """
 
