@@ -15,7 +15,7 @@ from hazelcast.protocol.frames import (
     encode_message,
     set_correlation_id,
 )
-from hazelcast.protocol.outbound import LARGE_PAYLOAD, SplicedRequest
+from hazelcast.protocol.outbound import LARGE_PAYLOAD, DataPieces, SplicedRequest
 from hazelcast.serialization import SerializationService
 
 _MAP_SET = method("Map.set")
@@ -111,3 +111,19 @@ def test_a_small_value_stays_in_one_plain_buffer() -> None:
     assert type(request) is bytearray
     (message,) = MessageReader().feed(bytes(request))
     assert _MAP_SET.decode_request(message).value == service.to_data(b"v" * 1000)
+
+
+def test_a_large_bytes_value_goes_into_the_request_as_the_users_own_object() -> None:
+    service = SerializationService(Config())
+    value = bytes(range(256)) * 1024
+    pieces = service.to_value_data(value)
+    assert isinstance(pieces, DataPieces)
+    assert bytes(pieces) == service.to_data(value) and len(pieces) == len(service.to_data(value))
+    request = _MAP_SET.encode_request("map", service.to_data(1), pieces, 3, -1)
+    assert any(payload is value for _, payload in request.payloads)  # spliced in, never copied
+    expected = _MAP_SET.encode_request("map", service.to_data(1), service.to_data(value), 3, -1)
+    assert bytes(request) == bytes(expected)
+    assert service.to_object(bytes(pieces)) == value
+    # Anything else (small bytes, bytearray that the caller may still change, other types) is plain Data.
+    for other in (b"small", bytearray(value), "text" * 20_000):
+        assert service.to_value_data(other) == service.to_data(other)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hazelcast.protocol.frames import FRAME_HEADER
 
-__all__ = ["LARGE_PAYLOAD", "SplicedRequest", "splice"]
+__all__ = ["LARGE_PAYLOAD", "DataPieces", "SplicedRequest", "splice"]
 
 #: A Data parameter at least this long is spliced in by reference rather than copied into the request.
 LARGE_PAYLOAD = 64 * 1024
@@ -22,11 +22,32 @@ _H = FRAME_HEADER.pack
 _HEADER_SIZE = FRAME_HEADER.size
 
 
+class DataPieces:
+    """A large serialized value as its pieces: the Data header and the user's own ``bytes`` object after it.
+
+    Only a request encoder's Data parameter takes it (it splices the pieces in, so the value is never copied on the
+    client); anything else wanting the Data's bytes gets a TypeError, not a copy made behind its back.
+    """
+
+    __slots__ = ("pieces", "size")
+
+    def __init__(self, *pieces: bytes) -> None:
+        self.pieces = pieces
+        self.size = sum(len(piece) for piece in pieces)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.pieces)
+
+
 class SplicedRequest(bytearray):
     """A request message with large payloads held by reference (see the module docstring)."""
 
     __slots__ = ("payloads",)
 
+    #: (offset in this buffer, payload) pairs; payloads at the same offset follow one another.
     payloads: list[tuple[int, bytes | bytearray | memoryview]]
 
     def pieces(self) -> list[memoryview]:
@@ -58,7 +79,7 @@ class SplicedRequest(bytearray):
         return any(sub in payload for _, payload in self.payloads)  # type: ignore[operator]
 
 
-def splice(buf: bytearray, payload: bytes | bytearray | memoryview, flags: int) -> SplicedRequest:
+def splice(buf: bytearray, payload: bytes | bytearray | memoryview | DataPieces, flags: int) -> SplicedRequest:
     """Append a frame for ``payload`` to the request being encoded in ``buf``, by reference; return the request.
 
     The encoder carries on with the returned object (the same one once it is a :class:`SplicedRequest`).
@@ -69,5 +90,9 @@ def splice(buf: bytearray, payload: bytes | bytearray | memoryview, flags: int) 
         request = SplicedRequest(buf)
         request.payloads = []
     request += _H(len(payload) + _HEADER_SIZE, flags)
-    request.payloads.append((len(request), payload))
+    offset = len(request)
+    if payload.__class__ is DataPieces:
+        request.payloads += [(offset, piece) for piece in payload.pieces]  # type: ignore[union-attr]
+    else:
+        request.payloads.append((offset, payload))  # type: ignore[arg-type]
     return request

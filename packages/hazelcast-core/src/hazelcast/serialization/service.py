@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from hazelcast.config import IntType
 from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
+from hazelcast.protocol.outbound import LARGE_PAYLOAD, DataPieces
 from hazelcast.serialization._builtin_codecs import (
     Encoder,
     ItemDecoder,
@@ -124,6 +125,7 @@ class SerializationService:
         self._list_header = HEADER.pack(0, SerializerTypeId.ARRAY_LIST)
         self._list_type_id = int(SerializerTypeId.ARRAY_LIST)
         self._pack_top_level_count = struct.Struct(structs.prefix + "8si").pack
+        self._bytes_header = HEADER.pack(0, SerializerTypeId.BYTE_ARRAY)
         self._pack_item_count = struct.Struct(structs.prefix + "ii").pack
         self._unpack_int32 = structs.int32.unpack_from
 
@@ -227,6 +229,22 @@ class SerializationService:
         Raises:
             HazelcastSerializationError: no serializer accepts the object, or its serializer failed.
         """
+        try:
+            encode = self._encoders.get(type(obj))
+            if encode is None:
+                encode = self._encoder_of_new_type(type(obj))
+            return encode(obj)
+        except HazelcastSerializationError:
+            raise
+        except Exception as error:
+            raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
+
+    def to_value_data(self, obj: Any) -> bytes | DataPieces:
+        """:meth:`to_data` for a value that goes straight into a request: a ``bytes`` value of 64 KiB or more comes
+        back as :class:`~hazelcast.protocol.outbound.DataPieces` (its header, then the value object itself), which the
+        request encoder sends without copying the value."""
+        if obj.__class__ is bytes and len(obj) >= LARGE_PAYLOAD:
+            return DataPieces(self._pack_top_level_count(self._bytes_header, len(obj)), obj)
         try:
             encode = self._encoders.get(type(obj))
             if encode is None:
