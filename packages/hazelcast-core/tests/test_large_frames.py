@@ -87,11 +87,12 @@ def test_values_deserialized_from_a_received_buffer_are_bytes_and_str() -> None:
 
 def test_a_large_value_is_held_by_reference_and_the_wire_bytes_are_unchanged() -> None:
     service = SerializationService(Config())
-    value = service.to_data(b"v" * (2 * LARGE_PAYLOAD))
+    raw = b"v" * (2 * LARGE_PAYLOAD)
+    value = service.to_data(raw)
     key = service.to_data("key")
-    request = _MAP_SET.encode_request("map", key, value, 7, -1)
+    request = _MAP_SET.encode_request("map", key, service.to_value_data(raw), 7, -1)
     assert isinstance(request, SplicedRequest)
-    assert request.payloads[0][1] is value  # not copied
+    assert any(payload is raw for _, payload in request.payloads)  # not copied
     assert len(request) < 200  # the buffer holds the frames around the value only
     set_correlation_id(request, 42)
     (message,) = MessageReader().feed(bytes(request))
@@ -102,7 +103,17 @@ def test_a_large_value_is_held_by_reference_and_the_wire_bytes_are_unchanged() -
     assert b"".join(request.pieces()) == bytes(request)
     marker = uuid.uuid4().bytes
     assert marker not in request
-    assert value[100:116] in request  # searching a request searches its payloads too
+    assert raw[100:116] in request  # searching a request searches its payloads too
+
+
+def test_plain_data_of_any_size_is_copied_into_one_complete_buffer() -> None:
+    # Whoever writes an encoded request as it is (a raw test client, say) writes the whole message.
+    service = SerializationService(Config())
+    value = service.to_data(b"v" * (2 * LARGE_PAYLOAD))
+    request = _MAP_SET.encode_request("map", service.to_data(1), value, 1, -1)
+    assert type(request) is bytearray
+    (message,) = MessageReader().feed(bytes(request))
+    assert _MAP_SET.decode_request(message).value == value
 
 
 def test_a_small_value_stays_in_one_plain_buffer() -> None:
@@ -124,6 +135,12 @@ def test_a_large_bytes_value_goes_into_the_request_as_the_users_own_object() -> 
     expected = _MAP_SET.encode_request("map", service.to_data(1), service.to_data(value), 3, -1)
     assert bytes(request) == bytes(expected)
     assert service.to_object(bytes(pieces)) == value
-    # Anything else (small bytes, bytearray that the caller may still change, other types) is plain Data.
-    for other in (b"small", bytearray(value), "text" * 20_000):
+    # A bytearray, which the caller may still change, is sent from a copy; a str from its UTF-8 encoding.
+    array = bytearray(value)
+    copied = service.to_value_data(array)
+    assert bytes(copied) == service.to_data(array) and all(piece is not array for piece in copied.pieces)
+    text = "zß€" * 30_000
+    assert bytes(service.to_value_data(text)) == service.to_data(text)
+    # Small values and other types are plain Data.
+    for other in (b"small", "small", 12, [b"x" * 100_000]):
         assert service.to_value_data(other) == service.to_data(other)

@@ -10,8 +10,9 @@ Conventions of the compiled functions:
 * ``encode_request(*params)`` / ``encode_response(*params)`` / ``encode_event[i](*params)`` take the parameters in
   protocol order (snake_case names, see ``MethodCodec.request_names``) and return the complete wire bytes as a
   ``bytearray``; correlation id 0 and partition id -1 are placeholders that the sender patches
-  (:func:`~hazelcast.protocol.frames.set_correlation_id`). A request with a large Data parameter is a
-  :class:`~hazelcast.protocol.outbound.SplicedRequest` holding that payload by reference.
+  (:func:`~hazelcast.protocol.frames.set_correlation_id`). A request given a Data parameter as
+  :class:`~hazelcast.protocol.outbound.DataPieces` (a large value) is a
+  :class:`~hazelcast.protocol.outbound.SplicedRequest` holding those pieces by reference.
 * ``decode_*(message)`` return the single parameter's value, None when there is none, or a named tuple when there
   are several. Parameters newer than the peer (``@2.7`` in the spec) decode as None when absent, and unknown trailing
   frames or bytes from a newer peer are ignored, so old and new peers interoperate.
@@ -42,7 +43,7 @@ from hazelcast.protocol.frames import (
     UNFRAGMENTED,
     Message,
 )
-from hazelcast.protocol.outbound import LARGE_PAYLOAD, splice
+from hazelcast.protocol.outbound import DataPieces, splice
 from hazelcast.protocol.spec import CustomSpec, MethodSpec, Param
 
 __all__ = [
@@ -450,8 +451,9 @@ def _emit_var_encode(
     """Append ``param``'s frames; on the message's ``last`` parameter also set IS_FINAL on its last frame.
 
     Single-frame types are appended inline (the hot path of every key/value message); other types call their
-    encoder, which returns the offset of its last frame for the IS_FINAL patch. With ``splice_large`` (requests),
-    a large Data is held by reference in a :class:`~hazelcast.protocol.outbound.SplicedRequest`, not copied.
+    encoder, which returns the offset of its last frame for the IS_FINAL patch. With ``splice_large`` (requests), a
+    Data given as :class:`~hazelcast.protocol.outbound.DataPieces` is held by reference in a
+    :class:`~hazelcast.protocol.outbound.SplicedRequest`, not copied.
     """
     if param.type in ("Data", "byteArray", "String"):
         payload = f"{value}.encode('utf-8')" if param.type == "String" else value
@@ -460,9 +462,8 @@ def _emit_var_encode(
         if splice_large and param.type == "Data":
             encode = [
                 f"_p = {payload}",
-                "_n = len(_p)",
-                f"if _n < {LARGE_PAYLOAD}:",
-                f"    _buf += _H(_n + {_HEADER_SIZE}, {flags})",
+                f"if _p.__class__ is not {src.bind(DataPieces, '_Pieces')}:",
+                f"    _buf += _H(len(_p) + {_HEADER_SIZE}, {flags})",
                 "    _buf += _p",
                 "else:",
                 f"    _buf = {src.bind(splice, '_splice')}(_buf, _p, {flags})",

@@ -1,9 +1,11 @@
 """Requests whose large payloads are not copied into the message.
 
-An encoded request is normally one ``bytearray`` of wire bytes. A request with a Data parameter of at least
-:data:`LARGE_PAYLOAD` bytes (a megabyte value, say) is a :class:`SplicedRequest` instead: the ``bytearray`` holds
-every frame header and every small frame, and each large payload stays the object it was given (the serialized
-value), recorded with the offset at which it goes on the wire. The connection sends the pieces in order
+An encoded request is normally one ``bytearray`` of wire bytes. A request given a Data parameter as
+:class:`DataPieces` (``SerializationService.to_value_data`` makes them for values of at least
+:data:`LARGE_PAYLOAD` bytes: a megabyte value, say) is a :class:`SplicedRequest` instead: the ``bytearray`` holds
+every frame header and every small frame, and the pieces stay the objects they were (the value's header and the
+value's own bytes), recorded with the offset at which they go on the wire. Plain ``bytes`` Data is always copied
+in, so a request built from ordinary Data is complete wire bytes, whoever writes it. The connection sends the pieces in order
 (:meth:`SplicedRequest.pieces`), so the payload is never copied into a message buffer. Everything that patches a
 request in place (correlation id, partition id, flags) works on it unchanged, since those fields sit in the initial
 frame; ``bytes(request)`` gives the complete wire bytes and ``in`` searches them.
@@ -15,7 +17,7 @@ from hazelcast.protocol.frames import FRAME_HEADER
 
 __all__ = ["LARGE_PAYLOAD", "DataPieces", "SplicedRequest", "splice"]
 
-#: A Data parameter at least this long is spliced in by reference rather than copied into the request.
+#: A value serialized to at least this many bytes is made DataPieces by ``to_value_data``, to be spliced in.
 LARGE_PAYLOAD = 64 * 1024
 
 _H = FRAME_HEADER.pack

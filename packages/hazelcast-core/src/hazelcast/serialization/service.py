@@ -126,6 +126,7 @@ class SerializationService:
         self._list_type_id = int(SerializerTypeId.ARRAY_LIST)
         self._pack_top_level_count = struct.Struct(structs.prefix + "8si").pack
         self._bytes_header = HEADER.pack(0, SerializerTypeId.BYTE_ARRAY)
+        self._string_header = HEADER.pack(0, SerializerTypeId.STRING)
         self._pack_item_count = struct.Struct(structs.prefix + "ii").pack
         self._unpack_int32 = structs.int32.unpack_from
 
@@ -188,6 +189,10 @@ class SerializationService:
 
         # Grows with the encoders of other types as they are first seen.
         self._encoders: dict[type, Encoder] = dict(self._builtin_encoders)
+        # The same, except that a large bytes, bytearray or str value comes out as DataPieces (see to_value_data).
+        self._value_encoders: dict[type, Encoder] = {
+            **self._encoders, bytes: self._bytes_value, bytearray: self._bytes_value, str: self._str_value,
+        }
 
         self._item_decoders: dict[int, ItemDecoder] = build_item_decoders(structs)
         self._item_decoders[int(SerializerTypeId.COMPACT)] = compact.decode_item
@@ -240,13 +245,12 @@ class SerializationService:
             raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
 
     def to_value_data(self, obj: Any) -> bytes | DataPieces:
-        """:meth:`to_data` for a value that goes straight into a request: a ``bytes`` value of 64 KiB or more comes
-        back as :class:`~hazelcast.protocol.outbound.DataPieces` (its header, then the value object itself), which the
-        request encoder sends without copying the value."""
-        if obj.__class__ is bytes and len(obj) >= LARGE_PAYLOAD:
-            return DataPieces(self._pack_top_level_count(self._bytes_header, len(obj)), obj)
+        """:meth:`to_data` for a value that goes straight into a request: a ``bytes``, ``bytearray`` or ``str`` value
+        of 64 KiB or more comes back as :class:`~hazelcast.protocol.outbound.DataPieces` (its header, then the value's
+        bytes: the caller's own ``bytes`` object, a copy of a ``bytearray``, the UTF-8 encoding of a ``str``), which
+        a request encoder splices in rather than copying it into the message."""
         try:
-            encode = self._encoders.get(type(obj))
+            encode = self._value_encoders.get(type(obj))
             if encode is None:
                 encode = self._encoder_of_new_type(type(obj))
             return encode(obj)
@@ -255,10 +259,24 @@ class SerializationService:
         except Exception as error:
             raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
 
+    def _bytes_value(self, value: bytes | bytearray) -> bytes | DataPieces:
+        size = len(value)
+        head = self._pack_top_level_count(self._bytes_header, size)
+        if size < LARGE_PAYLOAD:
+            return head + value
+        # A bytearray may still change after the call returns: it is sent from a copy.
+        return DataPieces(head, value if value.__class__ is bytes else bytes(value))
+
+    def _str_value(self, value: str) -> bytes | DataPieces:
+        raw = value.encode()
+        head = self._pack_top_level_count(self._string_header, len(raw))
+        return head + raw if len(raw) < LARGE_PAYLOAD else DataPieces(head, raw)
+
     def _encoder_of_new_type(self, python_type: type) -> Encoder:
         partition_aware = callable(getattr(python_type, "get_partition_key", None))
         encoder = self._stream_encoder(self._writer_entry(python_type), partition_aware)
         self._encoders[python_type] = encoder
+        self._value_encoders.setdefault(python_type, encoder)
         return encoder
 
     def _stream_encoder(self, entry: _WriterEntry, partition_aware: bool) -> Encoder:
