@@ -122,21 +122,42 @@ class Connection(Outbox, asyncio.BufferedProtocol):
         return self._receive_view
 
     def buffer_updated(self, nbytes: int) -> None:
-        self.last_read = self._loop.time()
         reader = self.reader
+        if reader.receiving is None:
+            self._feed(self._receive_view[:nbytes].tobytes())
+            return
+        self.last_read = self._loop.time()
         try:
-            if reader.receiving is None:
-                messages = reader.feed(self._receive_view[:nbytes].tobytes())
-                if reader.receiving is not None:
-                    self._wake_for_the_rest()
-            else:
-                messages = reader.received(nbytes)
-                self._wake_for_the_rest()
-                if not messages:
-                    return
+            messages = reader.received(nbytes)
         except FramingError as exc:
             self.close(f"malformed data from the member: {exc}", exc)
             return
+        self._wake_for_the_rest()
+        if messages:
+            self._dispatch(messages)
+
+    def data_received(self, data: bytes) -> None:
+        """Take ``data`` as if the socket had read it (benchmarks and tests drive a connection without a socket)."""
+        reader = self.reader
+        while data and reader.receiving is not None:
+            target = reader.receive_view()
+            count = min(len(target), len(data))
+            target[:count] = data[:count]
+            data = data[count:]
+            self.buffer_updated(count)
+        if data:
+            self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
+        self.last_read = self._loop.time()
+        reader = self.reader
+        try:
+            messages = reader.feed(data)
+        except FramingError as exc:
+            self.close(f"malformed data from the member: {exc}", exc)
+            return
+        if reader.receiving is not None:
+            self._wake_for_the_rest()
         self._dispatch(messages)
 
     def _wake_for_the_rest(self) -> None:
@@ -157,16 +178,6 @@ class Connection(Outbox, asyncio.BufferedProtocol):
                 self._lowat_socket = None
                 return
             self._lowat = wanted
-
-    def data_received(self, data: bytes) -> None:
-        """Take ``data`` as if the socket had read it (benchmarks and tests drive a connection without a socket)."""
-        view = memoryview(data)
-        while view:
-            buffer = self.get_buffer(-1)
-            count = min(len(buffer), len(view))
-            buffer[:count] = view[:count]
-            view = view[count:]
-            self.buffer_updated(count)
 
     def _dispatch(self, messages: list[Message]) -> None:
         handle_response = self._invocations.handle_response

@@ -74,15 +74,18 @@ class Outbox:
     # -- writing ------------------------------------------------------------------------------------------------------
 
     def write(self, buffer: bytes | bytearray) -> None:
-        if buffer.__class__ is not bytearray or len(buffer) >= LARGE_WRITE:
+        if buffer.__class__ is not bytearray:  # a SplicedRequest (plain requests are bytearrays)
             self._write_large(buffer)
             return
         if not self._flush_scheduled:
             if self._invocations.in_flight <= 1 and self.live and not self._write_paused and not self._queue:
                 # A lone request (nothing else in flight) goes out at once: deferring it would only cost a loop
                 # iteration. Under load, writes of one iteration are gathered into one.
-                self._transport.write(buffer)  # type: ignore[union-attr]
-                self.last_write = self._loop.time()
+                if len(buffer) < LARGE_WRITE:
+                    self._transport.write(buffer)  # type: ignore[union-attr]
+                    self.last_write = self._loop.time()
+                else:
+                    self._write_large(buffer)
                 return
             self._flush_scheduled = True
             self._loop.call_soon(self._flush)
@@ -95,8 +98,12 @@ class Outbox:
             return
         queue = self._queue
         self._queue = []
-        transport.write(queue[0] if len(queue) == 1 else b"".join(queue))
-        self.last_write = self._loop.time()
+        data = queue[0] if len(queue) == 1 else b"".join(queue)
+        if len(data) < LARGE_WRITE:
+            transport.write(data)
+            self.last_write = self._loop.time()
+        else:
+            self._write_large(data)
 
     def _write_large(self, buffer: bytes | bytearray) -> None:
         pieces = self._pieces

@@ -125,8 +125,6 @@ class SerializationService:
         self._list_header = HEADER.pack(0, SerializerTypeId.ARRAY_LIST)
         self._list_type_id = int(SerializerTypeId.ARRAY_LIST)
         self._pack_top_level_count = struct.Struct(structs.prefix + "8si").pack
-        self._bytes_header = HEADER.pack(0, SerializerTypeId.BYTE_ARRAY)
-        self._string_header = HEADER.pack(0, SerializerTypeId.STRING)
         self._pack_item_count = struct.Struct(structs.prefix + "ii").pack
         self._unpack_int32 = structs.int32.unpack_from
 
@@ -190,8 +188,9 @@ class SerializationService:
         # Grows with the encoders of other types as they are first seen.
         self._encoders: dict[type, Encoder] = dict(self._builtin_encoders)
         # The same, except that a large bytes, bytearray or str value comes out as DataPieces (see to_value_data).
+        bytes_value, str_value = _value_encoders(self._pack_top_level_count)
         self._value_encoders: dict[type, Encoder] = {
-            **self._encoders, bytes: self._bytes_value, bytearray: self._bytes_value, str: self._str_value,
+            **self._encoders, bytes: bytes_value, bytearray: bytes_value, str: str_value,
         }
 
         self._item_decoders: dict[int, ItemDecoder] = build_item_decoders(structs)
@@ -258,19 +257,6 @@ class SerializationService:
             raise
         except Exception as error:
             raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
-
-    def _bytes_value(self, value: bytes | bytearray) -> bytes | DataPieces:
-        size = len(value)
-        head = self._pack_top_level_count(self._bytes_header, size)
-        if size < LARGE_PAYLOAD:
-            return head + value
-        # A bytearray may still change after the call returns: it is sent from a copy.
-        return DataPieces(head, value if value.__class__ is bytes else bytes(value))
-
-    def _str_value(self, value: str) -> bytes | DataPieces:
-        raw = value.encode()
-        head = self._pack_top_level_count(self._string_header, len(raw))
-        return head + raw if len(raw) < LARGE_PAYLOAD else DataPieces(head, raw)
 
     def _encoder_of_new_type(self, python_type: type) -> Encoder:
         partition_aware = callable(getattr(python_type, "get_partition_key", None))
@@ -461,6 +447,28 @@ class SerializationService:
         self._destroyed = True
         for serializer in self._user_serializers:
             serializer.destroy()
+
+
+def _value_encoders(pack_header_and_size: Callable[[bytes, int], bytes]) -> tuple[Encoder, Encoder]:
+    """Encoders of bytes/bytearray and str values for ``to_value_data``: plain Data, or DataPieces when large."""
+    bytes_header = HEADER.pack(0, SerializerTypeId.BYTE_ARRAY)
+    string_header = HEADER.pack(0, SerializerTypeId.STRING)
+
+    def bytes_value(value: bytes | bytearray) -> bytes | DataPieces:
+        size = len(value)
+        if size < LARGE_PAYLOAD:
+            return pack_header_and_size(bytes_header, size) + value
+        # A bytearray may still change after the call returns: it is sent from a copy.
+        return DataPieces(pack_header_and_size(bytes_header, size), value if value.__class__ is bytes else bytes(value))
+
+    def str_value(value: str) -> bytes | DataPieces:
+        raw = value.encode()
+        size = len(raw)
+        if size < LARGE_PAYLOAD:
+            return pack_header_and_size(string_header, size) + raw
+        return DataPieces(pack_header_and_size(string_header, size), raw)
+
+    return bytes_value, str_value  # type: ignore[return-value]
 
 
 def _at_offset_8(decode: ItemDecoder) -> Decoder:
