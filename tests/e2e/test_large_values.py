@@ -4,6 +4,7 @@ connection, and over TLS (the client reads large frames in place and writes larg
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 
 import trustme
@@ -28,6 +29,10 @@ async def test_values_of_1_to_16_mib_round_trip_intact(cluster1: EmbeddedCluster
             await m.set(seed, value)
             got = await m.get(seed)
             assert type(got) is bytes and got == value
+        connection = next(iter(client._connections.connections.values()))
+        assert (connection._lowat_socket is not None) == hasattr(socket, "SO_RCVLOWAT")
+        if connection._lowat_socket is not None:  # back to waking for any byte once the large frame is in
+            assert connection._lowat_socket.getsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT) == 1
         text = "zß€" * (MIB // 2)
         assert await m.put("text", text) is None
         assert await m.put("text", "small") == text  # a large str arrives as the old value
