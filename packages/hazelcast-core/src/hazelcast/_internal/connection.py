@@ -4,9 +4,9 @@ A :class:`Connection` is an ``asyncio.BufferedProtocol``: bytes in are read into
 by :class:`~hazelcast.protocol.frames.MessageReader` (a frame of 64 KiB or more is read straight into its own payload
 buffer instead, so a large value is not copied on its way in), then routed to the invocation service (responses),
 the backup-ack path or an event handler (events). Bytes out go through :class:`~hazelcast._internal.outbox.Outbox`:
-small requests batched per loop iteration, large ones written in slices without copying them. The :class:`ConnectionManager` owns the
-connections: it opens and authenticates them, keeps one per member under smart routing, sends heartbeats, and
-reconnects with backoff when the cluster is lost.
+small requests batched per loop iteration, large ones written in slices without copying them. The
+:class:`ConnectionManager` owns the connections: it opens and authenticates them, keeps one per member under smart
+routing, sends heartbeats, and reconnects with backoff when the cluster is lost.
 """
 
 from __future__ import annotations
@@ -161,11 +161,8 @@ class Connection(Outbox, asyncio.BufferedProtocol):
         self._dispatch(messages)
 
     def _wake_for_the_rest(self) -> None:
-        """While a large frame is being received, have the socket report readable only once much more of it is in.
-
-        Without this the loop wakes for every segment the kernel receives (64 KiB on loopback): tens of reads, each
-        a few microseconds of Python, per megabyte. ``SO_RCVLOWAT`` is back to 1 once the frame is complete.
-        """
+        """While a large frame comes in, the socket reports readable only once much more of it is there
+        (``SO_RCVLOWAT``, 1 again once the frame is complete), not per 64 KiB segment: tens of reads fewer per MiB."""
         sock = self._lowat_socket
         if sock is None:
             return

@@ -112,7 +112,7 @@ class Outbox:
             pieces.append(memoryview(b"".join(self._queue)))
             self._queue = []
         if buffer.__class__ is SplicedRequest:
-            pieces.extend(buffer.pieces())  # type: ignore[attr-defined]
+            pieces.extend(buffer.pieces())
         else:
             pieces.append(memoryview(buffer))
         self._write_paused = True

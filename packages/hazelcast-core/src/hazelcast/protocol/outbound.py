@@ -5,10 +5,10 @@ An encoded request is normally one ``bytearray`` of wire bytes. A request given 
 :data:`LARGE_PAYLOAD` bytes: a megabyte value, say) is a :class:`SplicedRequest` instead: the ``bytearray`` holds
 every frame header and every small frame, and the pieces stay the objects they were (the value's header and the
 value's own bytes), recorded with the offset at which they go on the wire. Plain ``bytes`` Data is always copied
-in, so a request built from ordinary Data is complete wire bytes, whoever writes it. The connection sends the pieces in order
-(:meth:`SplicedRequest.pieces`), so the payload is never copied into a message buffer. Everything that patches a
-request in place (correlation id, partition id, flags) works on it unchanged, since those fields sit in the initial
-frame; ``bytes(request)`` gives the complete wire bytes and ``in`` searches them.
+in, so a request built from ordinary Data is complete wire bytes, whoever writes it. The connection sends the pieces
+in order (:meth:`SplicedRequest.pieces`), so the payload is never copied into a message buffer. Everything that
+patches a request in place (correlation id, partition id, flags) works on it unchanged, since those fields sit in
+the initial frame; ``bytes(request)`` gives the complete wire bytes and ``in`` searches them.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class SplicedRequest(bytearray):
         # Searched piece by piece: what is looked for (a Compact schema id) lies inside one frame.
         if bytearray.__contains__(self, sub):  # type: ignore[operator]
             return True
-        return any(sub in payload for _, payload in self.payloads)  # type: ignore[operator]
+        return any(sub in payload for _, payload in self.payloads)
 
 
 def splice(buf: bytearray, payload: bytes | bytearray | memoryview | DataPieces, flags: int) -> SplicedRequest:
@@ -87,14 +87,14 @@ def splice(buf: bytearray, payload: bytes | bytearray | memoryview | DataPieces,
     The encoder carries on with the returned object (the same one once it is a :class:`SplicedRequest`).
     """
     if buf.__class__ is SplicedRequest:
-        request: SplicedRequest = buf  # type: ignore[assignment]
+        request: SplicedRequest = buf
     else:
         request = SplicedRequest(buf)
         request.payloads = []
     request += _H(len(payload) + _HEADER_SIZE, flags)
     offset = len(request)
     if payload.__class__ is DataPieces:
-        request.payloads += [(offset, piece) for piece in payload.pieces]  # type: ignore[union-attr]
+        request.payloads += [(offset, piece) for piece in payload.pieces]
     else:
         request.payloads.append((offset, payload))  # type: ignore[arg-type]
     return request
