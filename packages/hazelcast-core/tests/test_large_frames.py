@@ -101,6 +101,8 @@ def test_a_large_value_is_held_by_reference_and_the_wire_bytes_are_unchanged() -
     assert (decoded.name, decoded.key, decoded.value, decoded.thread_id) == ("map", key, value, 7)
     assert request.wire_size == len(bytes(request))
     assert b"".join(request.pieces()) == bytes(request)
+    # The frames before the value and the value's own header go out as one piece, the value as another.
+    assert [len(piece) for piece in request.pieces()] == [len(request) + 12, len(raw)]
     marker = uuid.uuid4().bytes
     assert marker not in request
     assert raw[100:116] in request  # searching a request searches its payloads too

@@ -20,6 +20,8 @@ __all__ = ["LARGE_PAYLOAD", "DataPieces", "SplicedRequest", "splice"]
 #: A value serialized to at least this many bytes is made DataPieces by ``to_value_data``, to be spliced in.
 LARGE_PAYLOAD = 64 * 1024
 
+#: Pieces shorter than this are joined with their neighbours rather than written on their own.
+_SMALL_PIECE = 4096
 _H = FRAME_HEADER.pack
 _HEADER_SIZE = FRAME_HEADER.size
 
@@ -53,17 +55,27 @@ class SplicedRequest(bytearray):
     payloads: list[tuple[int, bytes | bytearray | memoryview]]
 
     def pieces(self) -> list[memoryview]:
-        """The wire bytes in order: slices of this buffer and the large payloads, as memoryviews (no copy)."""
+        """The wire bytes in order, as memoryviews: the large payloads as they are, and what lies between them (frame
+        headers, small frames, a value's 12-byte header) joined into one piece each, so that it takes one write."""
         view = memoryview(self)
-        out = []
+        out: list[memoryview] = []
+        small: list[bytes | bytearray | memoryview] = []
         start = 0
         for offset, payload in self.payloads:
             if offset > start:
-                out.append(view[start:offset])
+                small.append(view[start:offset])
+                start = offset
+            if len(payload) < _SMALL_PIECE:
+                small.append(payload)
+                continue
+            if small:
+                out.append(memoryview(b"".join(small)))
+                small = []
             out.append(memoryview(payload))
-            start = offset
         if start < len(self):
-            out.append(view[start:])
+            small.append(view[start:])
+        if small:
+            out.append(memoryview(b"".join(small)))
         return out
 
     @property
