@@ -85,7 +85,7 @@ class Map(
         check_not_none(key, "key")
         check_not_none(value, "value")
         key_data = self._to_data(key)
-        value_data = self._to_data(value)
+        value_data = self._to_value_data(value)
         if max_idle is None:
             request = _PUT.encode_request(self.name, key_data, value_data, task_id(self._loop), to_millis(ttl))
         else:
@@ -100,7 +100,7 @@ class Map(
             check_not_none(key, "key")
             check_not_none(value, "value")
         key_data = self._to_data(key)
-        value_data = self._to_data(value)
+        value_data = self._to_value_data(value)
         if max_idle is None:
             millis = -1 if ttl is None else to_millis(ttl)
             request = _SET.encode_request(self.name, key_data, value_data, task_id(self._loop), millis)

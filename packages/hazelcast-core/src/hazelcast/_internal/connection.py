@@ -1,11 +1,12 @@
 """Connections to members: the asyncio glue over the sans-I/O protocol layer.
 
-A :class:`Connection` is an ``asyncio.Protocol``: bytes in go through :class:`~hazelcast.protocol.frames.MessageReader`
-and are routed to the invocation service (responses), the backup-ack path or an event handler (events); bytes out
-are queued and written once per loop iteration, so many concurrent requests share one ``write`` call. When the
-transport asks to pause writing, the queue is held until it resumes. The :class:`ConnectionManager` owns the
-connections: it opens and authenticates them, keeps one per member under smart routing, sends heartbeats, and
-reconnects with backoff when the cluster is lost.
+A :class:`Connection` is an ``asyncio.BufferedProtocol``: bytes in are read into a reusable buffer and cut into messages
+by :class:`~hazelcast.protocol.frames.MessageReader` (a frame of 64 KiB or more is read straight into its own payload
+buffer instead, so a large value is not copied on its way in), then routed to the invocation service (responses),
+the backup-ack path or an event handler (events). Bytes out go through :class:`~hazelcast._internal.outbox.Outbox`:
+small requests batched per loop iteration, large ones written in slices without copying them. The
+:class:`ConnectionManager` owns the connections: it opens and authenticates them, keeps one per member under smart
+routing, sends heartbeats, and reconnects with backoff when the cluster is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import structlog
 from hazelcast._internal.cluster_choice import ClusterChoice
 from hazelcast._internal.dialing import BackoffTimer, make_ssl_context_for, parse_address
 from hazelcast._internal.lifecycle import LifecycleState
+from hazelcast._internal.outbox import Outbox
 from hazelcast.config import ReconnectMode
 from hazelcast.core import Address
 from hazelcast.errors import (
@@ -56,12 +58,15 @@ _EVENT_FLAGS = IS_EVENT | BACKUP_EVENT
 #: Seconds between two checks, under smart routing, that every member has a connection (as the official client).
 _MEMBER_CONNECT_PERIOD = 1.0
 _BACKUP_EVENT_OFFSET = 16
-#: A request at least this long is handed to the transport as a memoryview: what the socket does not take at once is
-#: then copied into the transport's buffer once, instead of being sliced into a new bytearray first.
-_LARGE_WRITE = 64 * 1024
+#: Bytes one read of the socket may bring (the reusable receive buffer). A large frame is read into its own buffer, so
+#: this only bounds how much of one is copied out of the receive buffer: what came in the read that announced it.
+_RECEIVE_SIZE = 64 * 1024
+_SO_RCVLOWAT: int | None = getattr(socket, "SO_RCVLOWAT", None)
+#: The most a large frame's reads wait for at once (the kernel grows the receive buffer to hold it).
+_LOWAT_LIMIT = 4 * 1024 * 1024
 
 
-class Connection(asyncio.Protocol):
+class Connection(Outbox, asyncio.BufferedProtocol):
     """One TCP (or TLS) connection to a member."""
 
     def __init__(self, manager: ConnectionManager, address: Address, connection_id: int) -> None:
@@ -70,7 +75,11 @@ class Connection(asyncio.Protocol):
         self._invocations = manager.invocation_service
         self.address = address
         self.connection_id = connection_id
-        self.reader = MessageReader()
+        self.reader = MessageReader(receive_large=True)
+        self._receive_view = memoryview(bytearray(_RECEIVE_SIZE))
+        #: The socket whose SO_RCVLOWAT follows large frames (plain TCP where the option exists), and its value.
+        self._lowat_socket: Any = None
+        self._lowat = 1
         #: Correlation id of a listener registration -> the handler of its events.
         self.event_handlers: dict[int, Callable[[Message], None]] = {}
         self.live = False
@@ -80,31 +89,94 @@ class Connection(asyncio.Protocol):
         self.last_read = self.last_write = self._loop.time()
         self.connected = self._loop.create_future()
         self._transport: asyncio.Transport | None = None
-        self._queue: list[bytes | bytearray] = []
-        self._flush_scheduled = False
-        self._write_paused = False
+        self._init_outbox()
         self.close_reason: str | None = None
 
-    # -- asyncio.Protocol -------------------------------------------------------------------------------------------
+    # -- asyncio.BufferedProtocol -----------------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        self.limit_write_buffer(transport)
         sock = transport.get_extra_info("socket")
         if sock is not None:
             self._manager.apply_socket_options(sock)
+            if (
+                _SO_RCVLOWAT is not None
+                and transport.get_extra_info("ssl_object") is None
+                and not any(option == socket.SO_RCVBUF for _, option, _ in self._manager.config.socket_options)
+            ):
+                # Not under TLS (the socket carries records that the TLS layer may already have partly read), nor with
+                # a receive buffer fixed by the user (the kernel could not grow it to hold what is waited for).
+                self._lowat_socket = sock
         self.live = True
         transport.write(_PROTOCOL_PREAMBLE)
         if not self.connected.done():
             self.connected.set_result(None)
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        reader = self.reader
+        if reader.receiving is not None:
+            # A large frame: the socket reads straight into its payload, which becomes the value's Data as it is.
+            return reader.receive_view()
+        return self._receive_view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        reader = self.reader
+        if reader.receiving is None:
+            self._feed(self._receive_view[:nbytes].tobytes())
+            return
         self.last_read = self._loop.time()
         try:
-            messages = self.reader.feed(data)
+            messages = reader.received(nbytes)
         except FramingError as exc:
             self.close(f"malformed data from the member: {exc}", exc)
             return
+        self._wake_for_the_rest()
+        if messages:
+            self._dispatch(messages)
+
+    def data_received(self, data: bytes) -> None:
+        """Take ``data`` as if the socket had read it (benchmarks and tests drive a connection without a socket)."""
+        reader = self.reader
+        while data and reader.receiving is not None:
+            target = reader.receive_view()
+            count = min(len(target), len(data))
+            target[:count] = data[:count]
+            data = data[count:]
+            self.buffer_updated(count)
+        if data:
+            self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
+        self.last_read = self._loop.time()
+        reader = self.reader
+        try:
+            messages = reader.feed(data)
+        except FramingError as exc:
+            self.close(f"malformed data from the member: {exc}", exc)
+            return
+        if reader.receiving is not None:
+            self._wake_for_the_rest()
+        self._dispatch(messages)
+
+    def _wake_for_the_rest(self) -> None:
+        """While a large frame comes in, the socket reports readable only once much more of it is there
+        (``SO_RCVLOWAT``, 1 again once the frame is complete), not per 64 KiB segment: tens of reads fewer per MiB."""
+        sock = self._lowat_socket
+        if sock is None:
+            return
+        reader = self.reader
+        wanted = 1 if reader.receiving is None else min(reader.receive_remaining, _LOWAT_LIMIT)
+        if wanted != self._lowat:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, _SO_RCVLOWAT, wanted)
+            except OSError:
+                self._lowat_socket = None
+                return
+            self._lowat = wanted
+
+    def _dispatch(self, messages: list[Message]) -> None:
         handle_response = self._invocations.handle_response
         try:
             for message in messages:
@@ -148,43 +220,6 @@ class Connection(asyncio.Protocol):
         transport = self._transport
         sockname = transport.get_extra_info("sockname") if transport is not None else None
         return f"{sockname[0]}:{sockname[1]}" if sockname else ""
-
-    def pause_writing(self) -> None:
-        self._write_paused = True
-
-    def resume_writing(self) -> None:
-        self._write_paused = False
-        if self._queue:
-            self._flush()
-
-    # -- writing ------------------------------------------------------------------------------------------------------
-
-    def write(self, buffer: bytes | bytearray) -> None:
-        if not self._flush_scheduled:
-            if self._invocations.in_flight <= 1 and self.live and not self._write_paused and not self._queue:
-                # A lone request (nothing else in flight) goes out at once: deferring it would only cost a loop
-                # iteration. Under load, writes of one iteration are gathered into one.
-                data = buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer)
-                self._transport.write(data)  # type: ignore[union-attr]
-                self.last_write = self._loop.time()
-                return
-            self._flush_scheduled = True
-            self._loop.call_soon(self._flush)
-        self._queue.append(buffer)
-
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        transport = self._transport
-        if transport is None or not self.live or self._write_paused or not self._queue:
-            return
-        queue = self._queue
-        self._queue = []
-        if len(queue) == 1:
-            buffer = queue[0]
-            transport.write(buffer if len(buffer) < _LARGE_WRITE else memoryview(buffer))
-        else:
-            transport.write(b"".join(queue))
-        self.last_write = self._loop.time()
 
     # -- closing ------------------------------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ Conventions of the compiled functions:
 * ``encode_request(*params)`` / ``encode_response(*params)`` / ``encode_event[i](*params)`` take the parameters in
   protocol order (snake_case names, see ``MethodCodec.request_names``) and return the complete wire bytes as a
   ``bytearray``; correlation id 0 and partition id -1 are placeholders that the sender patches
-  (:func:`~hazelcast.protocol.frames.set_correlation_id`).
+  (:func:`~hazelcast.protocol.frames.set_correlation_id`). A request given a Data parameter as
+  :class:`~hazelcast.protocol.outbound.DataPieces` (a large value) is a
+  :class:`~hazelcast.protocol.outbound.SplicedRequest` holding those pieces by reference.
 * ``decode_*(message)`` return the single parameter's value, None when there is none, or a named tuple when there
   are several. Parameters newer than the peer (``@2.7`` in the spec) decode as None when absent, and unknown trailing
   frames or bytes from a newer peer are ignored, so old and new peers interoperate.
@@ -41,6 +43,7 @@ from hazelcast.protocol.frames import (
     UNFRAGMENTED,
     Message,
 )
+from hazelcast.protocol.outbound import DataPieces, splice
 from hazelcast.protocol.spec import CustomSpec, MethodSpec, Param
 
 __all__ = [
@@ -442,16 +445,29 @@ def _pack_args(params: list[Param], names: list[str]) -> str:
     return ", ".join(f"*_uuid_parts({n})" if p.type == "UUID" else n for p, n in zip(params, names))
 
 
-def _emit_var_encode(src: _Source, param: Param, value: str, indent: str, last: bool = False) -> None:
+def _emit_var_encode(
+    src: _Source, param: Param, value: str, indent: str, last: bool = False, splice_large: bool = False
+) -> None:
     """Append ``param``'s frames; on the message's ``last`` parameter also set IS_FINAL on its last frame.
 
     Single-frame types are appended inline (the hot path of every key/value message); other types call their
-    encoder, which returns the offset of its last frame for the IS_FINAL patch.
+    encoder, which returns the offset of its last frame for the IS_FINAL patch. With ``splice_large`` (requests), a
+    Data given as :class:`~hazelcast.protocol.outbound.DataPieces` is held by reference in a
+    :class:`~hazelcast.protocol.outbound.SplicedRequest`, not copied.
     """
     if param.type in ("Data", "byteArray", "String"):
         payload = f"{value}.encode('utf-8')" if param.type == "String" else value
         flags = IS_FINAL if last else 0
         encode = [f"_p = {payload}", f"_buf += _H(len(_p) + {_HEADER_SIZE}, {flags})", "_buf += _p"]
+        if splice_large and param.type == "Data":
+            encode = [
+                f"_p = {payload}",
+                f"if _p.__class__ is not {src.bind(DataPieces, '_Pieces')}:",
+                f"    _buf += _H(len(_p) + {_HEADER_SIZE}, {flags})",
+                "    _buf += _p",
+                "else:",
+                f"    _buf = {src.bind(splice, '_splice')}(_buf, _p, {flags})",
+            ]
         null = [f"_buf += {src.bind(_H(_HEADER_SIZE, IS_NULL | flags), '_null')}"]
     else:
         encode = [f"_o = {src.bind(encoder_for(param.type), '_enc')}(_buf, {value})"]
@@ -604,7 +620,8 @@ def _emit_fixed_sequential(src: _Source, params: list[Param], names: list[str], 
 
 
 def _compile_encoder(
-    params: tuple[Param, ...], message_type: int, header: str, header_values: str, flags: int, fn_name: str
+    params: tuple[Param, ...], message_type: int, header: str, header_values: str, flags: int, fn_name: str,
+    splice_large: bool = False,
 ) -> Callable[..., bytearray]:
     fixed = [p for p in params if p.is_fixed]
     variable = [p for p in params if not p.is_fixed]
@@ -620,7 +637,9 @@ def _compile_encoder(
     pack_args = f"{initial.size}, {flags}, {message_type}, {header_values}" + (f", {fixed_args}" if fixed else "")
     src.add(f"    {src.bind(initial, '_init')}.pack_into(_buf, 0, {pack_args})")
     for index, param in enumerate(variable):
-        _emit_var_encode(src, param, by_param[param], "    ", last=index == len(variable) - 1)
+        _emit_var_encode(
+            src, param, by_param[param], "    ", last=index == len(variable) - 1, splice_large=splice_large
+        )
     src.add("    return _buf")
     return src.build(fn_name)
 
@@ -694,7 +713,7 @@ class MethodCodec:
         self.response_names = tuple(_py_name(p) for p in spec.response)
         base = spec.name.replace(".", "_")
         self.encode_request: Callable[..., bytearray] = _compile_encoder(
-            spec.request, spec.request_type, "qi", "0, -1", UNFRAGMENTED, "encode_request"
+            spec.request, spec.request_type, "qi", "0, -1", UNFRAGMENTED, "encode_request", splice_large=True
         )
         self.decode_request: Callable[[Message], Any] = _compile_decoder(
             spec.request, REQUEST_FIXED_OFFSET, f"{base}_request"

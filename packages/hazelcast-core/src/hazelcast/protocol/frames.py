@@ -2,13 +2,15 @@
 
 On the wire a message is a run of frames ``int32 length | uint16 flags | payload`` (little-endian, the length counts
 the 6-byte header); the frame whose flags carry ``IS_FINAL`` ends the message. In memory an inbound message is a
-``list`` of ``(flags, payload)`` tuples, the payload as ``bytes`` without the header: decoders index into it directly.
+``list`` of ``(flags, payload)`` tuples, the payload as ``bytes`` without the header (a ``bytearray`` for a large frame
+read in place, see ``MessageReader``): decoders index into it directly.
 An outbound message is a ``bytearray`` holding the complete wire bytes, so the socket layer writes it as it is.
 """
 
 from __future__ import annotations
 
 import struct
+from sys import getrefcount
 from typing import TypeAlias
 
 __all__ = [
@@ -50,6 +52,8 @@ FRAME_HEADER = struct.Struct("<iH")
 _HEADER_SIZE = FRAME_HEADER.size
 #: A frame at least this long, arriving in many reads, is joined straight into its payload (see ``_cut_large_frame``).
 _LARGE_FRAME = 64 * 1024
+#: A large frame's payload buffer up to this size is kept for the next large frame of the same size.
+_SPARE_LIMIT = 32 * 1024 * 1024
 _INT32 = struct.Struct("<i")
 _INT64 = struct.Struct("<q")
 
@@ -104,13 +108,21 @@ class MessageReader:
 
     A frame larger than one read arrives in many chunks: they are kept in a list and joined once the frame is complete,
     so a large value costs linear copying, not a copy of everything received so far at every read.
+
+    With ``receive_large`` (the client's ``asyncio.BufferedProtocol`` connection), a frame of at least 64 KiB that
+    ``feed`` leaves incomplete is not buffered in chunks: its payload gets a ``bytearray`` of its final size,
+    :attr:`receiving`, which the caller fills in place (the socket reads straight into :meth:`receive_view`) and
+    reports with :meth:`received`. That payload stays a ``bytearray`` in the message: no copy of it is made here.
     """
 
     __slots__ = (
-        "_chunks", "_buffered", "_wanted", "_frames", "_size", "_fragments", "max_message_bytes", "allow_fragments"
+        "_chunks", "_buffered", "_wanted", "_frames", "_size", "_fragments", "max_message_bytes", "allow_fragments",
+        "receive_large", "receiving", "_received", "_receiving_flags", "_spare",
     )
 
-    def __init__(self, max_message_bytes: int | None = None, allow_fragments: bool = True) -> None:
+    def __init__(
+        self, max_message_bytes: int | None = None, allow_fragments: bool = True, receive_large: bool = False
+    ) -> None:
         #: Received bytes not yet cut into frames, in arrival order, ``_buffered`` of them in all.
         self._chunks: list[bytes] = []
         self._buffered = 0
@@ -121,6 +133,14 @@ class MessageReader:
         self._fragments: dict[int, Message] = {}
         self.max_message_bytes = max_message_bytes
         self.allow_fragments = allow_fragments
+        self.receive_large = receive_large
+        #: The payload of the large frame being received in place (``receive_large``), else None.
+        self.receiving: bytearray | None = None
+        #: How many bytes of ``receiving`` hold received data; its frame's flags.
+        self._received = 0
+        self._receiving_flags = 0
+        #: The payload buffer of the last large frame received in place, to be reused (see ``_start_receiving``).
+        self._spare: bytearray | None = None
 
     def feed(self, data: bytes) -> list[Message]:
         completed: list[Message] = []
@@ -154,6 +174,10 @@ class MessageReader:
                 if self._size > limit:
                     raise FramingError(f"message exceeds {limit} bytes before authentication")
             if following > end:
+                if length >= _LARGE_FRAME and self.receive_large:
+                    self._start_receiving(buf, pos, end, length, flags)
+                    pos = end
+                    break
                 if limit is not None:
                     self._size -= length
                 wanted = length
@@ -175,6 +199,55 @@ class MessageReader:
             self._wanted = wanted
         else:
             self._buffered = 0
+        return completed
+
+    def _start_receiving(self, buf: bytes, pos: int, end: int, length: int, flags: int) -> None:
+        """Give the large frame whose header is at ``pos`` its payload buffer, holding the bytes of it in ``buf``."""
+        size = length - _HEADER_SIZE
+        payload = self._spare
+        # The previous large payload is filled again when nothing refers to it any more (the references counted are
+        # this attribute, the local name and getrefcount's argument): no zero-filling and no page faults of a fresh
+        # buffer. Its value has been copied out by then, or dropped.
+        if payload is None or len(payload) != size or getrefcount(payload) > 3:
+            payload = bytearray(size)
+            self._spare = payload if size <= _SPARE_LIMIT else None
+        start = pos + _HEADER_SIZE
+        present = end - start
+        if present > 0:
+            payload[:present] = memoryview(buf)[start:end]
+        self.receiving = payload
+        self._received = present
+        self._receiving_flags = flags
+
+    def receive_view(self) -> memoryview:
+        """The part of :attr:`receiving` still to be filled (only while a large frame is being received)."""
+        return memoryview(self.receiving)[self._received :]  # type: ignore[arg-type]
+
+    @property
+    def receive_remaining(self) -> int:
+        """Bytes of :attr:`receiving` still to come (0 when no large frame is being received)."""
+        payload = self.receiving
+        return 0 if payload is None else len(payload) - self._received
+
+    def received(self, count: int) -> list[Message]:
+        """``count`` more bytes of :attr:`receiving` were filled; return the messages that completes (if any)."""
+        self._received += count
+        payload = self.receiving
+        assert payload is not None
+        if self._received < len(payload):
+            return []
+        self.receiving = None
+        flags = self._receiving_flags
+        frames = self._frames
+        frames.append((flags, payload))  # type: ignore[arg-type]
+        completed: list[Message] = []
+        if flags & IS_FINAL:
+            self._size = 0
+            if frames[0][0] & UNFRAGMENTED == UNFRAGMENTED:
+                completed.append(frames)
+            else:
+                self._add_fragment(frames, completed)
+            self._frames = []
         return completed
 
     def _cut_large_frame(self, completed: list[Message]) -> bytes:
@@ -234,4 +307,4 @@ class MessageReader:
     @property
     def pending_bytes(self) -> int:
         """Bytes received but not yet part of a completed message (a partial frame)."""
-        return self._buffered
+        return self._buffered + (self._received if self.receiving is not None else 0)

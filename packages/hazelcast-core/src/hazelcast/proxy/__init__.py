@@ -152,6 +152,8 @@ class Proxy:
         self._loop = context.loop
         serialization = context.serialization_service
         self._to_data = serialization.to_data
+        # For a value that goes straight into one request (Map.set, Map.put): a large bytes value is not copied.
+        self._to_value_data = getattr(serialization, "to_value_data", self._to_data)
         self._to_object = serialization.to_object
         self._invocations = context.invocation_service
         self._call = context.invocation_service.call

@@ -430,6 +430,9 @@ def build_top_level_decoders(structs: PayloadStructs) -> dict[int, Callable[[byt
     unpack_int64 = structs.int64.unpack_from
     unpack_float64 = structs.float64.unpack_from
 
+    # A large value's Data may be the bytearray its frame was received into (see MessageReader.receive_large): the
+    # value is then made from a memoryview of it, in one copy (bytes) or one decoding pass (str).
+
     def payload(data: bytes) -> bytes | None:
         length = unpack_int32(data, 8)[0]
         if length == -1:
@@ -437,7 +440,9 @@ def build_top_level_decoders(structs: PayloadStructs) -> dict[int, Callable[[byt
         end = 12 + length
         if length < 0 or end > len(data):
             raise EOFError(f"a payload of {length} bytes at offset 12 overruns a {len(data)}-byte buffer")
-        return data[12:end]
+        if data.__class__ is bytes:
+            return data[12:end]
+        return bytes(memoryview(data)[12:end])
 
     def decode_str(data: bytes) -> str | None:
         length = unpack_int32(data, 8)[0]
@@ -446,7 +451,9 @@ def build_top_level_decoders(structs: PayloadStructs) -> dict[int, Callable[[byt
         end = 12 + length
         if length < 0 or end > len(data):
             raise EOFError(f"a payload of {length} bytes at offset 12 overruns a {len(data)}-byte buffer")
-        return data[12:end].decode()
+        if data.__class__ is bytes:
+            return data[12:end].decode()
+        return str(memoryview(data)[12:end], "utf-8")
 
     def decode_bool(data: bytes) -> bool:
         return data[8] != 0

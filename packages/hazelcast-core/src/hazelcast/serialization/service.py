@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from hazelcast.config import IntType
 from hazelcast.errors import HazelcastSerializationError, IllegalArgumentError
+from hazelcast.protocol.outbound import LARGE_PAYLOAD, DataPieces
 from hazelcast.serialization._builtin_codecs import (
     Encoder,
     ItemDecoder,
@@ -186,6 +187,11 @@ class SerializationService:
 
         # Grows with the encoders of other types as they are first seen.
         self._encoders: dict[type, Encoder] = dict(self._builtin_encoders)
+        # The same, except that a large bytes, bytearray or str value comes out as DataPieces (see to_value_data).
+        bytes_value, str_value = _value_encoders(self._pack_top_level_count)
+        self._value_encoders: dict[type, Encoder] = {
+            **self._encoders, bytes: bytes_value, bytearray: bytes_value, str: str_value,
+        }
 
         self._item_decoders: dict[int, ItemDecoder] = build_item_decoders(structs)
         self._item_decoders[int(SerializerTypeId.COMPACT)] = compact.decode_item
@@ -237,10 +243,26 @@ class SerializationService:
         except Exception as error:
             raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
 
+    def to_value_data(self, obj: Any) -> bytes | DataPieces:
+        """:meth:`to_data` for a value that goes straight into a request: a ``bytes``, ``bytearray`` or ``str`` value
+        of 64 KiB or more comes back as :class:`~hazelcast.protocol.outbound.DataPieces` (its header, then the value's
+        bytes: the caller's own ``bytes`` object, a copy of a ``bytearray``, the UTF-8 encoding of a ``str``), which
+        a request encoder splices in rather than copying it into the message."""
+        try:
+            encode = self._value_encoders.get(type(obj))
+            if encode is None:
+                encode = self._encoder_of_new_type(type(obj))
+            return encode(obj)
+        except HazelcastSerializationError:
+            raise
+        except Exception as error:
+            raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
+
     def _encoder_of_new_type(self, python_type: type) -> Encoder:
         partition_aware = callable(getattr(python_type, "get_partition_key", None))
         encoder = self._stream_encoder(self._writer_entry(python_type), partition_aware)
         self._encoders[python_type] = encoder
+        self._value_encoders.setdefault(python_type, encoder)
         return encoder
 
     def _stream_encoder(self, entry: _WriterEntry, partition_aware: bool) -> Encoder:
@@ -371,6 +393,8 @@ class SerializationService:
         read_object = self._read_object
 
         def decode(data: bytes) -> Any:
+            if data.__class__ is not bytes:
+                data = bytes(data)  # a large frame's bytearray: byte arrays read from it must still be bytes
             return read(new_input(data, 8, read_object))
 
         return decode
@@ -425,8 +449,32 @@ class SerializationService:
             serializer.destroy()
 
 
+def _value_encoders(pack_header_and_size: Callable[[bytes, int], bytes]) -> tuple[Encoder, Encoder]:
+    """Encoders of bytes/bytearray and str values for ``to_value_data``: plain Data, or DataPieces when large."""
+    bytes_header = HEADER.pack(0, SerializerTypeId.BYTE_ARRAY)
+    string_header = HEADER.pack(0, SerializerTypeId.STRING)
+
+    def bytes_value(value: bytes | bytearray) -> bytes | DataPieces:
+        size = len(value)
+        if size < LARGE_PAYLOAD:
+            return pack_header_and_size(bytes_header, size) + value
+        # A bytearray may still change after the call returns: it is sent from a copy.
+        return DataPieces(pack_header_and_size(bytes_header, size), value if value.__class__ is bytes else bytes(value))
+
+    def str_value(value: str) -> bytes | DataPieces:
+        raw = value.encode()
+        size = len(raw)
+        if size < LARGE_PAYLOAD:
+            return pack_header_and_size(string_header, size) + raw
+        return DataPieces(pack_header_and_size(string_header, size), raw)
+
+    return bytes_value, str_value  # type: ignore[return-value]
+
+
 def _at_offset_8(decode: ItemDecoder) -> Decoder:
     def decode_whole(data: bytes) -> Any:
+        if data.__class__ is not bytes:
+            data = bytes(data)  # a large frame's bytearray: nested byte arrays must still come out as bytes
         return decode(data, 8)[0]
 
     return decode_whole
