@@ -8,7 +8,7 @@ import struct
 from typing import Any
 
 from hazelcast.embedded import EmbeddedCluster
-from hazelcast.embedded.connection import FLUSH_EVERY_MESSAGES, PROTOCOL_PREAMBLE, ClientConnection
+from hazelcast.embedded.connection import FLUSH_DOUBLING_FROM, FLUSH_EVERY, PROTOCOL_PREAMBLE, ClientConnection
 from hazelcast.protocol import method
 from hazelcast.protocol.frames import MessageReader, correlation_id, message_type, set_correlation_id, set_partition_id
 from hazelcast.serialization.hashing import partition_hash, partition_id
@@ -80,11 +80,15 @@ def _messages(chunk: bytes) -> list[Any]:
 
 async def test_a_long_batch_is_answered_in_chunks_in_order(cluster: EmbeddedCluster) -> None:
     connection, transport = _open(cluster)
-    count = 2 * FLUSH_EVERY_MESSAGES + 5
+    count = 4 * FLUSH_DOUBLING_FROM + 5
     connection.data_received(b"".join(_requests(count, cluster.partition_count)))
 
-    # The first answers leave before the member has handled the whole batch, the rest in one last write.
-    assert [len(_messages(chunk)) for chunk in transport.writes] == [FLUSH_EVERY_MESSAGES, FLUSH_EVERY_MESSAGES, 5]
+    # The first answers leave before the member has handled the whole batch: a write every FLUSH_EVERY messages,
+    # then (past FLUSH_DOUBLING_FROM) each time the count of handled messages doubles, and the rest at the end.
+    steady = [FLUSH_EVERY] * (FLUSH_DOUBLING_FROM // FLUSH_EVERY)
+    assert [len(_messages(chunk)) for chunk in transport.writes] == [
+        *steady, FLUSH_DOUBLING_FROM, 2 * FLUSH_DOUBLING_FROM, 5
+    ]
     responses = [message for chunk in transport.writes for message in _messages(chunk)]
     assert [correlation_id(message) for message in responses] == list(range(1, count + 1))
     gets = responses[1::2]
@@ -96,10 +100,10 @@ async def test_a_long_batch_is_answered_in_chunks_in_order(cluster: EmbeddedClus
 
 async def test_a_short_batch_is_one_write(cluster: EmbeddedCluster) -> None:
     connection, transport = _open(cluster)
-    connection.data_received(b"".join(_requests(FLUSH_EVERY_MESSAGES - 1, cluster.partition_count)))
+    connection.data_received(b"".join(_requests(FLUSH_EVERY - 1, cluster.partition_count)))
 
     assert len(transport.writes) == 1
-    assert len(_messages(transport.writes[0])) == FLUSH_EVERY_MESSAGES - 1
+    assert len(_messages(transport.writes[0])) == FLUSH_EVERY - 1
 
 
 async def test_a_client_gone_in_the_middle_of_a_batch_stops_it_and_the_member_serves_others(
@@ -109,7 +113,7 @@ async def test_a_client_gone_in_the_middle_of_a_batch_stops_it_and_the_member_se
     connection, transport = _open(cluster)
     # The peer resets the connection as the first chunk is written.
     transport.on_write = lambda: connection.connection_lost(ConnectionResetError("reset by peer"))
-    connection.data_received(b"".join(_requests(3 * FLUSH_EVERY_MESSAGES, cluster.partition_count)))
+    connection.data_received(b"".join(_requests(3 * FLUSH_EVERY, cluster.partition_count)))
 
     assert len(transport.writes) == 1
     assert connection.closed
@@ -122,7 +126,7 @@ async def test_a_client_gone_in_the_middle_of_a_batch_stops_it_and_the_member_se
 async def test_pipelined_requests_over_a_socket_are_all_answered_in_order(cluster: EmbeddedCluster, connect: Any) -> None:
     client = await connect(cluster.addresses[0])
     first = client.next_correlation()
-    count = 10 * FLUSH_EVERY_MESSAGES + 3
+    count = 10 * FLUSH_EVERY + 3
     client.write(b"".join(_requests(count, cluster.partition_count, first_correlation=first)))
 
     received = [correlation_id(await client.read_message()) for _ in range(count)]
@@ -133,7 +137,7 @@ async def test_a_client_resetting_the_socket_mid_batch_leaves_the_member_serving
     cluster: EmbeddedCluster, connect: Any
 ) -> None:
     leaving = await connect(cluster.addresses[0])
-    leaving.write(b"".join(_requests(40 * FLUSH_EVERY_MESSAGES, cluster.partition_count, first_correlation=100)))
+    leaving.write(b"".join(_requests(40 * FLUSH_EVERY, cluster.partition_count, first_correlation=100)))
     # A reset (linger 0), not an orderly close: the member's writes to it fail while it still has requests to answer.
     transport = leaving.writer.transport
     transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
