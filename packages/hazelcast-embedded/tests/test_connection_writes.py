@@ -43,6 +43,7 @@ class RecordingTransport(asyncio.Transport):
         super().__init__()
         self.writes: list[bytes] = []
         self.on_write: Any = None
+        self.closing = False
 
     def write(self, data: Any) -> None:
         self.writes.append(bytes(data))
@@ -52,6 +53,9 @@ class RecordingTransport(asyncio.Transport):
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return default
 
+    def is_closing(self) -> bool:
+        return self.closing
+
     def pause_reading(self) -> None:
         pass
 
@@ -59,7 +63,7 @@ class RecordingTransport(asyncio.Transport):
         pass
 
     def close(self) -> None:
-        pass
+        self.closing = True
 
     def abort(self) -> None:
         pass
@@ -121,6 +125,19 @@ async def test_a_client_gone_in_the_middle_of_a_batch_stops_it_and_the_member_se
     other, other_transport = _open(cluster)
     other.data_received(b"".join(_requests(2, cluster.partition_count, first_correlation=500)))
     assert [correlation_id(message) for message in _messages(other_transport.writes[0])] == [500, 501]
+
+
+async def test_a_failed_write_in_the_middle_of_a_batch_ends_it(cluster: EmbeddedCluster) -> None:
+    connection, transport = _open(cluster)
+
+    # What asyncio does when a send fails: the transport closes, and connection_lost comes on a later loop turn.
+    def fail() -> None:
+        transport.closing = True
+
+    transport.on_write = fail
+    connection.data_received(b"".join(_requests(3 * FLUSH_EVERY, cluster.partition_count)))
+
+    assert len(transport.writes) == 1
 
 
 async def test_pipelined_requests_over_a_socket_are_all_answered_in_order(cluster: EmbeddedCluster, connect: Any) -> None:

@@ -120,6 +120,8 @@ class ClientConnection(asyncio.Protocol):
             handle = self.member.handle_message
             handled = 0
             next_flush = FLUSH_EVERY
+            transport = self.transport
+            assert transport is not None
             for message in messages:
                 handle(self, message)
                 if self.closed or self._close_after_flush:
@@ -128,6 +130,9 @@ class ClientConnection(asyncio.Protocol):
                 if handled == next_flush:
                     next_flush += FLUSH_EVERY if handled < FLUSH_DOUBLING_FROM else handled
                     self.flush()
+                    if transport.is_closing():
+                        # The write failed (the client is gone; connection_lost follows): answer nothing more.
+                        break
         finally:
             self._in_batch = False
         self.flush()
