@@ -5,12 +5,11 @@ Reading: the 3-byte ``CP2`` preamble first (anything else closes the connection)
 no fragments; framing errors close this connection only. Every message that one ``data_received`` completes is handled
 synchronously, and what is written meanwhile (responses, events) goes out in a few ``transport.write`` calls: one
 every :data:`FLUSH_EVERY` messages handled (past :data:`FLUSH_DOUBLING_FROM`, each time their count doubles), and one
-for the rest.
-Writing a long batch in a few chunks lets the client (another process, on another core) start on the first answers
-while the member computes the next ones: a busy client's requests arrive in batches as large as its number of calls
-in flight, and answering a batch of 64 all at once made the two processes take turns instead of working at the same
-time (measured: the p50 latency of 64 map gets in flight went from about 900 to about 500 µs, at the same member CPU
-per request).
+for the rest. Writing a long batch in a few chunks lets the client (another process, on another core) start on the
+first answers while the member computes the next ones: a busy client's requests arrive in batches as large as its
+number of calls in flight, and answering a batch of 64 all at once made the two processes take turns instead of
+working at the same time (measured: the p50 latency of 64 map gets in flight went from about 900 to about 500 µs, at
+the same member CPU per request).
 
 Writing from elsewhere (an event raised by another client's request, a backup acknowledgement) is buffered and flushed
 on the next loop iteration, so a burst of events also becomes one write. A suspended member holds its output until it
@@ -31,7 +30,13 @@ from hazelcast.protocol.frames import FramingError, MessageReader
 if TYPE_CHECKING:
     from hazelcast.embedded.member import EmbeddedMember
 
-__all__ = ["FLUSH_DOUBLING_FROM", "FLUSH_EVERY", "PROTOCOL_PREAMBLE", "UNAUTHENTICATED_MAX_MESSAGE_BYTES", "ClientConnection"]
+__all__ = [
+    "FLUSH_DOUBLING_FROM",
+    "FLUSH_EVERY",
+    "PROTOCOL_PREAMBLE",
+    "UNAUTHENTICATED_MAX_MESSAGE_BYTES",
+    "ClientConnection",
+]
 
 PROTOCOL_PREAMBLE = b"CP2"
 #: ``hazelcast.client.protocol.max.message.bytes``: the limit for a client that has not authenticated yet.

@@ -202,9 +202,6 @@ def _instantiate(cluster: EmbeddedCluster, config: MapStoreConfig) -> Any:
 _bound: dict[int, dict[str, _BoundStore | None]] = {}
 
 
-_UNKNOWN: Any = object()
-
-
 def _store_of(request: MemberRequest) -> _BoundStore | None:
     cluster = request.cluster
     params = request.params
@@ -213,15 +210,13 @@ def _store_of(request: MemberRequest) -> _BoundStore | None:
     if per_cluster is None:
         per_cluster = _bound[id(cluster)] = {}
         weakref.finalize(cluster, _bound.pop, id(cluster), None)
-    bound = per_cluster.get(name, _UNKNOWN)
-    if bound is None:
-        return None
-    if bound is _UNKNOWN:
+    if name in per_cluster:
+        bound = per_cluster[name]
+    else:
         config = cluster.structure_configs.lookup("map", name).map_store
         bound = per_cluster[name] = _BoundStore(cluster, name, config) if config and config.enabled else None
-        if bound is None:
-            return None
-    bound.ensure_loaded()
+    if bound is not None:
+        bound.ensure_loaded()
     return bound
 
 
