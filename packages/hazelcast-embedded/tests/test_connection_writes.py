@@ -140,7 +140,9 @@ async def test_a_failed_write_in_the_middle_of_a_batch_ends_it(cluster: Embedded
     assert len(transport.writes) == 1
 
 
-async def test_pipelined_requests_over_a_socket_are_all_answered_in_order(cluster: EmbeddedCluster, connect: Any) -> None:
+async def test_pipelined_requests_over_a_socket_are_all_answered_in_order(
+    cluster: EmbeddedCluster, connect: Any
+) -> None:
     client = await connect(cluster.addresses[0])
     first = client.next_correlation()
     count = 10 * FLUSH_EVERY + 3

@@ -334,7 +334,9 @@ class EmbeddedMember:
             self._log.error("member.request.crashed", peer=connection.peer, exc_info=True)
             connection.abort()
 
-    def _refused(self, connection: ClientConnection, route: Route | None, message_type: int, correlation_id: int) -> bool:
+    def _refused(
+        self, connection: ClientConnection, route: Route | None, message_type: int, correlation_id: int
+    ) -> bool:
         """Answer a request that is not to be executed (before authentication, of an unknown type, failed by fault
         injection) with its error; False when it is to be executed after all."""
         if not connection.authenticated and (route is None or not route.before_auth):
