@@ -3,7 +3,13 @@
 Reading: the 3-byte ``CP2`` preamble first (anything else closes the connection), then frames through a
 :class:`~hazelcast.protocol.frames.MessageReader` that holds an unauthenticated client to 4096 bytes per message and
 no fragments; framing errors close this connection only. Every message that one ``data_received`` completes is handled
-synchronously, and everything written meanwhile (responses, events) goes out in a single ``transport.write``.
+synchronously, and what is written meanwhile (responses, events) goes out in a few ``transport.write`` calls: one
+every :data:`FLUSH_EVERY` messages handled (past :data:`FLUSH_DOUBLING_FROM`, each time their count doubles), and one
+for the rest. Writing a long batch in a few chunks lets the client (another process, on another core) start on the
+first answers while the member computes the next ones: a busy client's requests arrive in batches as large as its
+number of calls in flight, and answering a batch of 64 all at once made the two processes take turns instead of
+working at the same time (measured: the p50 latency of 64 map gets in flight went from about 900 to about 500 µs, at
+the same member CPU per request).
 
 Writing from elsewhere (an event raised by another client's request, a backup acknowledgement) is buffered and flushed
 on the next loop iteration, so a burst of events also becomes one write. A suspended member holds its output until it
@@ -24,11 +30,24 @@ from hazelcast.protocol.frames import FramingError, MessageReader
 if TYPE_CHECKING:
     from hazelcast.embedded.member import EmbeddedMember
 
-__all__ = ["PROTOCOL_PREAMBLE", "UNAUTHENTICATED_MAX_MESSAGE_BYTES", "ClientConnection"]
+__all__ = [
+    "FLUSH_DOUBLING_FROM",
+    "FLUSH_EVERY",
+    "PROTOCOL_PREAMBLE",
+    "UNAUTHENTICATED_MAX_MESSAGE_BYTES",
+    "ClientConnection",
+]
 
 PROTOCOL_PREAMBLE = b"CP2"
 #: ``hazelcast.client.protocol.max.message.bytes``: the limit for a client that has not authenticated yet.
 UNAUTHENTICATED_MAX_MESSAGE_BYTES = 4096
+#: Within one read, what was written is sent after every this many messages handled, up to
+#: :data:`FLUSH_DOUBLING_FROM`. 8 to 32 measured alike at 64 calls in flight; fewer means more system calls for the
+#: same work, more means a later start for the client.
+FLUSH_EVERY = 16
+#: Past this many messages handled in one read, what was written is sent each time their count doubles, so that a
+#: read of hundreds of requests (the per-partition requests of a few put_all calls) takes a few writes, not dozens.
+FLUSH_DOUBLING_FROM = 64
 
 _logger = structlog.get_logger("hazelcast.embedded")
 
@@ -104,10 +123,21 @@ class ClientConnection(asyncio.Protocol):
         self._in_batch = True
         try:
             handle = self.member.handle_message
+            handled = 0
+            next_flush = FLUSH_EVERY
+            transport = self.transport
+            assert transport is not None
             for message in messages:
                 handle(self, message)
                 if self.closed or self._close_after_flush:
                     break
+                handled += 1
+                if handled == next_flush:
+                    next_flush += FLUSH_EVERY if handled < FLUSH_DOUBLING_FROM else handled
+                    self.flush()
+                    if transport.is_closing():
+                        # The write failed (the client is gone; connection_lost follows): answer nothing more.
+                        break
         finally:
             self._in_batch = False
         self.flush()

@@ -21,7 +21,7 @@ A registration leaves with :meth:`EventRegistry.remove`, with its connection, or
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,9 @@ class EventRegistry:
     def __init__(self, cluster: EmbeddedCluster) -> None:
         self._cluster = cluster
         self._by_topic: dict[Hashable, dict[uuid.UUID, EventRegistration]] = {}
+        #: The topics that have registrations, each with them (read-only outside): empty while nothing listens, which
+        #: a service may test on its hot path before building topics to ask :meth:`has_listeners` about.
+        self.listened: Mapping[Hashable, Mapping[uuid.UUID, EventRegistration]] = self._by_topic
         self._by_id: dict[uuid.UUID, EventRegistration] = {}
 
     def add(self, request: MemberRequest, topic: Hashable, local_only: bool, options: Any = None) -> uuid.UUID:

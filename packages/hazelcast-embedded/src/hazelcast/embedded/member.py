@@ -53,6 +53,8 @@ MEMBER_VERSION = MemberVersion(5, 5, 0)
 MEMBER_ENDPOINT = EndpointQualifier(ProtocolType.MEMBER, None)
 
 _REQUEST_HEADER = struct.Struct("<iqi")
+_REQUEST_HEADER_SIZE = _REQUEST_HEADER.size
+_unpack_request_header = _REQUEST_HEADER.unpack_from
 _TYPE_AND_CORRELATION = struct.Struct("<iq")
 
 _logger = structlog.get_logger("hazelcast.embedded")
@@ -276,21 +278,67 @@ class EmbeddedMember:
     # -- requests -------------------------------------------------------------------------------------------------
 
     def handle_message(self, connection: ClientConnection, message: Message) -> None:
-        """Dispatch one inbound message: a response or error is queued on ``connection`` unless it is parked."""
+        """Dispatch one inbound message: a response or error is queued on ``connection`` unless it is parked.
+
+        The common case (an authenticated client, a known message, no injected failure, a valid partition id) is
+        one straight path; the others leave it through the methods that answer them.
+        """
         try:
-            self._dispatch(connection, message)
+            flags, initial = message[0]
+            if len(initial) < _REQUEST_HEADER_SIZE:
+                self._reject_malformed_header(connection, initial)
+                return
+            message_type, correlation_id, partition_id = _unpack_request_header(initial)
+            route = self._routes.get(message_type)
+            if (route is None or not connection.authenticated or self._has_failures) and self._refused(
+                connection, route, message_type, correlation_id
+            ):
+                return
+            assert route is not None
+            try:
+                params = route.decode(message)
+            except Exception as error:
+                connection.send(
+                    error_message(IllegalArgumentError(f"malformed {route.name} request: {error!r}"), correlation_id)
+                )
+                # A peer that sends what it cannot have encoded is not a client to keep talking to.
+                connection.close_after_flush()
+                return
+            if route.partition_bound:
+                cluster = self.cluster
+                if partition_id < 0 or partition_id >= cluster.partition_count:
+                    partition_id = self._partition_of(connection, route, params, partition_id, correlation_id)
+                    if partition_id is None:
+                        return
+                owner = cluster.owners[partition_id] if partition_id >= 0 else self
+            else:
+                partition_id = -1
+                owner = self
+            request = MemberRequest(
+                self.cluster,
+                owner,
+                connection,
+                route,
+                params,
+                message_type,
+                correlation_id,
+                partition_id,
+                partition_id >= 0 and bool(flags & BACKUP_AWARE),
+            )
+            if owner.suspended:
+                owner._deferred.append(request)
+                return
+            owner.run(request)
         except Exception:
             # A bug in the member must cost this connection at most, never the member.
             self._log.error("member.request.crashed", peer=connection.peer, exc_info=True)
             connection.abort()
 
-    def _dispatch(self, connection: ClientConnection, message: Message) -> None:
-        flags, initial = message[0]
-        if len(initial) < _REQUEST_HEADER.size:
-            self._reject_malformed_header(connection, initial)
-            return
-        message_type, correlation_id, partition_id = _REQUEST_HEADER.unpack_from(initial)
-        route = self._routes.get(message_type)
+    def _refused(
+        self, connection: ClientConnection, route: Route | None, message_type: int, correlation_id: int
+    ) -> bool:
+        """Answer a request that is not to be executed (before authentication, of an unknown type, failed by fault
+        injection) with its error; False when it is to be executed after all."""
         if not connection.authenticated and (route is None or not route.before_auth):
             connection.send(
                 error_message(
@@ -302,7 +350,7 @@ class EmbeddedMember:
                 )
             )
             connection.close_after_flush()
-            return
+            return True
         if route is None:
             connection.send(
                 error_message(
@@ -310,63 +358,36 @@ class EmbeddedMember:
                     correlation_id,
                 )
             )
-            return
-        if self._has_failures:
-            failure = self._failures.get(message_type)
-            if failure is not None:
-                connection.send(error_message_for_code(failure[0], failure[1], correlation_id))
-                return
-        try:
-            params = route.codec.decode_request(message)
-        except Exception as error:
+            return True
+        failure = self._failures.get(message_type)
+        if failure is not None:
+            connection.send(error_message_for_code(failure[0], failure[1], correlation_id))
+            return True
+        return False
+
+    def _partition_of(
+        self, connection: ClientConnection, route: Route, params: Any, partition_id: int, correlation_id: int
+    ) -> int | None:
+        """The partition of a partition-bound request whose header has none (-1) or one out of range: its key's or
+        its name's, else -1; None when the request was answered with an error instead."""
+        cluster = self.cluster
+        if partition_id >= 0:
             connection.send(
-                error_message(IllegalArgumentError(f"malformed {route.name} request: {error!r}"), correlation_id)
-            )
-            # A peer that sends what it cannot have encoded is not a client to keep talking to.
-            connection.close_after_flush()
-            return
-        owner = self
-        if route.partition_bound:
-            cluster = self.cluster
-            if partition_id < 0:
-                partition_id = -1
-                try:
-                    if route.key_of is not None:
-                        partition_id = cluster.partition_id(route.key_of(params))
-                    elif route.name_of is not None:
-                        partition_id = cluster.name_partition_id(route.name_of(params))
-                except (ValueError, TypeError, AttributeError) as error:
-                    connection.send(error_message(error, correlation_id))
-                    return
-            if partition_id >= cluster.partition_count:
-                connection.send(
-                    error_message(
-                        IllegalArgumentError(
-                            f"partition id {partition_id} out of range 0..{cluster.partition_count - 1}"
-                        ),
-                        correlation_id,
-                    )
+                error_message(
+                    IllegalArgumentError(f"partition id {partition_id} out of range 0..{cluster.partition_count - 1}"),
+                    correlation_id,
                 )
-                return
-            if partition_id >= 0:
-                owner = cluster.owners[partition_id]
-        else:
-            partition_id = -1
-        request = MemberRequest(
-            self.cluster,
-            owner,
-            connection,
-            route,
-            params,
-            message_type,
-            correlation_id,
-            partition_id,
-            partition_id >= 0 and bool(flags & BACKUP_AWARE),
-        )
-        if owner.suspended:
-            owner._deferred.append(request)
-            return
-        owner.run(request)
+            )
+            return None
+        try:
+            if route.key_of is not None:
+                return cluster.partition_id(route.key_of(params))
+            if route.name_of is not None:
+                return cluster.name_partition_id(route.name_of(params))
+        except (ValueError, TypeError, AttributeError) as error:
+            connection.send(error_message(error, correlation_id))
+            return None
+        return -1
 
     def run(self, request: MemberRequest) -> None:
         """Execute ``request`` on this member and answer it (unless the handler answers later)."""

@@ -70,6 +70,7 @@ class Route:
     __slots__ = (
         "name",
         "codec",
+        "decode",
         "handler",
         "encode",
         "partition_bound",
@@ -81,6 +82,7 @@ class Route:
     def __init__(self, codec: MethodCodec, handler: Handler, before_auth: bool = False) -> None:
         self.name = codec.spec.name
         self.codec = codec
+        self.decode = codec.decode_request
         self.handler = handler
         self.encode = _response_encoder(codec)
         #: Whether the header's partition id decides where the request runs; for the others it is ignored (-1).
@@ -222,6 +224,13 @@ class MemberRequest:
         if found is None:
             found = states[key] = factory()
         return found
+
+    def has_backups(self, state: PartitionState) -> bool:
+        """Whether :meth:`backup` of ``state`` in the request's partition has a replica to apply a change to (a caller
+        can skip building the change when there is none)."""
+        pid = self.partition_id
+        # Without a partition, backup() raises: leave that to it.
+        return bool(state.backup_count) and (pid < 0 or len(self.cluster.replicas_of(pid)) > 1)
 
     def backup(
         self,

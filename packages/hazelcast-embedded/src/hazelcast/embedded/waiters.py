@@ -202,14 +202,17 @@ def _superseded() -> BaseException:
     return WaitKeyCancelledError("the request was sent again; the retry waits in its place")
 
 
-_REGISTRIES: weakref.WeakKeyDictionary[EmbeddedCluster, dict[Hashable, WaitQueue]] = weakref.WeakKeyDictionary()
+# Per cluster (by id, dropped when the cluster is collected): key -> wait queue. A plain dict, as every queue offer and
+# poll looks here (a WeakKeyDictionary's get is Python code).
+_REGISTRIES: dict[int, dict[Hashable, WaitQueue]] = {}
 
 
 def waiters_of(cluster: EmbeddedCluster, key: Hashable) -> WaitQueue:
     """The cluster's wait queue for ``key`` (created on first use)."""
-    registry = _REGISTRIES.get(cluster)
+    registry = _REGISTRIES.get(id(cluster))
     if registry is None:
-        registry = _REGISTRIES[cluster] = {}
+        registry = _REGISTRIES[id(cluster)] = {}
+        weakref.finalize(cluster, _REGISTRIES.pop, id(cluster), None)
     queue = registry.get(key)
     if queue is None:
         queue = registry[key] = WaitQueue()
@@ -218,7 +221,7 @@ def waiters_of(cluster: EmbeddedCluster, key: Hashable) -> WaitQueue:
 
 def drop_waiters(cluster: EmbeddedCluster, key: Hashable, error: BaseException | None = None) -> None:
     """Forget the wait queue of ``key``, failing its waiters with ``error`` when given (the object was destroyed)."""
-    registry = _REGISTRIES.get(cluster)
+    registry = _REGISTRIES.get(id(cluster))
     queue = registry.pop(key, None) if registry is not None else None
     if queue is not None and error is not None:
         queue.fail_all(lambda: error)

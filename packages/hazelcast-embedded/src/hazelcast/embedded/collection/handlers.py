@@ -49,9 +49,12 @@ class CollectionHandlers(Generic[_State]):
 
     def state(self, request: MemberRequest, name: str) -> _State:
         """The collection's state, created (from its configuration) on first use."""
-        config = request.cluster.structure_configs.lookup(self._config_section, name)
-        new_state = self._new_state
-        state: _State = request.state(self.key(name), lambda: new_state(config))
+        key = (self.service_name, name)
+        state: _State | None = request.find_state(key)
+        if state is None:
+            config = request.cluster.structure_configs.lookup(self._config_section, name)
+            new_state = self._new_state
+            state = request.state(key, lambda: new_state(config))
         return state
 
     def items(self, request: MemberRequest, name: str) -> Any:

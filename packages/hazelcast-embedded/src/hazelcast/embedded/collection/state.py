@@ -61,7 +61,7 @@ class CollectionState:
 def mutate(request: MemberRequest, state: _State, key: tuple[str, str], change: Callable[[_State], Any]) -> Any:
     """Apply ``change`` to the owner's state and, when it changed anything (a truthy result), to the backups."""
     result = change(state)
-    if result and state.backup_count:
+    if result and request.has_backups(state):
         request.backup(state, key, change)
     return result
 

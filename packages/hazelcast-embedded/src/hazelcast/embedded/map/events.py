@@ -142,9 +142,11 @@ def entry_changed(
     source: uuid.UUID | None = None,
 ) -> None:
     """Publish the change of one entry: entry event and near-cache invalidation."""
-    name = store.name
-    events = cluster.events
     store.invalidation_sequence += 1
+    events = cluster.events
+    if not events.listened:
+        return
+    name = store.name
     topic = invalidation_topic(name)
     if events.has_listeners(topic):
         sequence = store.invalidation_sequence

@@ -110,6 +110,8 @@ def _call_each(chain: list[Any], method: str, *args: Any) -> None:
 def _intercepted_get(original: Callable[[MemberRequest], Any]) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
         result = original(request)
+        if not _any_interceptor:
+            return result
         chain = _chain(request)
         if not chain:
             return result
@@ -129,6 +131,8 @@ def _intercepted_get(original: Callable[[MemberRequest], Any]) -> Callable[[Memb
 
 def _intercepted_put(original: Callable[[MemberRequest], Any]) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
+        if not _any_interceptor:
+            return original(request)
         chain = _chain(request)
         if not chain or must_wait(request):
             # Without interceptors, or waiting for the key's lock: the handler runs again through here once it goes.
@@ -156,6 +160,8 @@ def _intercepted_remove(
     original: Callable[[MemberRequest], Any], returns_value: bool
 ) -> Callable[[MemberRequest], Any]:
     def handler(request: MemberRequest) -> Any:
+        if not _any_interceptor:
+            return original(request)
         chain = _chain(request)
         if not chain or must_wait(request):
             return original(request)

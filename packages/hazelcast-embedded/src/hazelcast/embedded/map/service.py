@@ -120,12 +120,12 @@ def _owned_live_record(request: MemberRequest) -> tuple[RecordStore, StateKey, R
 
 
 def _backup_record(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes, record: Record) -> None:
-    if store.backup_count:
+    if request.has_backups(store):
         request.backup(store, state_key, lambda backup: backup.set_record(key, record.copy()))
 
 
 def _backup_removal(request: MemberRequest, store: RecordStore, state_key: StateKey, key: bytes) -> None:
-    if store.backup_count:
+    if request.has_backups(store):
         request.backup(store, state_key, lambda backup: backup.remove(key))
 
 
@@ -140,11 +140,11 @@ def _changed(request: MemberRequest, store: RecordStore, event_type: int, value:
 
 def _put(request: MemberRequest, ttl: int, max_idle: int, only_if_absent: bool = False) -> Any:
     """Write the request's entry; returns the previous value (or PENDING while another owner locks the key)."""
-    if write_blocked(request):
-        return PENDING
     params = request.params
     store, state_key = _owned_store(request, params.name, True)
     assert store is not None
+    if store.locks.locks and write_blocked(request):
+        return PENDING
     now = _now()
     current = _live(request.cluster, request.partition_id, store, state_key, params.key, now)
     if current is not None:
