@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import uuid
 from collections import namedtuple
 from typing import Any
@@ -226,3 +227,20 @@ def test_a_remembered_custom_encoding_is_reused_only_for_the_same_object() -> No
 
 def _group(name: str, seed: int, id_: int) -> Any:
     return namedtuple("RaftGroupId", "name seed id")(name, seed, id_)
+
+
+def test_structure_names_are_encoded_once_and_decode_as_sent() -> None:
+    from hazelcast.protocol.codec import _NAME_FRAMES, _NAME_FRAMES_LIMIT
+
+    get = method("Map.get")
+    for name in ["orders", "ürün-ä", "orders", "ürün-ä"]:
+        (message,) = MessageReader().feed(bytes(get.encode_request(name, b"\0" * 12, 1)))
+        assert get.decode_request(message).name == name
+    raw = "ürün-ä".encode()
+    assert _NAME_FRAMES["ürün-ä"] == struct.pack("<iH", len(raw) + 6, 0) + raw
+    for index in range(_NAME_FRAMES_LIMIT + 10):
+        get.encode_request(f"name-{index}", b"\0" * 12, 1)
+    assert len(_NAME_FRAMES) <= _NAME_FRAMES_LIMIT
+    # Past the bound, names are still encoded right (each time).
+    (message,) = MessageReader().feed(bytes(get.encode_request("one-more-name", b"\0" * 12, 1)))
+    assert get.decode_request(message).name == "one-more-name"

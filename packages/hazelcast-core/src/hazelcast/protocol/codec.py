@@ -445,6 +445,21 @@ def _pack_args(params: list[Param], names: list[str]) -> str:
     return ", ".join(f"*_uuid_parts({n})" if p.type == "UUID" else n for p, n in zip(params, names))
 
 
+#: The frames of structure names, by name: the ``name`` parameter of a request (when it is not the last) is the name of
+#: the proxy sending it, the same in each of its requests, so its frame is encoded once. Bounded: names beyond the
+#: bound are encoded each time.
+_NAME_FRAMES: dict[str, bytes] = {}
+_NAME_FRAMES_LIMIT = 4096
+
+
+def _name_frame(name: str) -> bytes:
+    raw = name.encode("utf-8")
+    frame = _H(len(raw) + _HEADER_SIZE, 0) + raw
+    if len(_NAME_FRAMES) < _NAME_FRAMES_LIMIT:
+        _NAME_FRAMES[name] = frame
+    return frame
+
+
 def _emit_var_encode(
     src: _Source, param: Param, value: str, indent: str, last: bool = False, splice_large: bool = False
 ) -> None:
@@ -459,6 +474,9 @@ def _emit_var_encode(
         payload = f"{value}.encode('utf-8')" if param.type == "String" else value
         flags = IS_FINAL if last else 0
         encode = [f"_p = {payload}", f"_buf += _H(len(_p) + {_HEADER_SIZE}, {flags})", "_buf += _p"]
+        if param.type == "String" and param.name == "name" and not last:
+            name_frame = src.bind(_name_frame, "_name")
+            encode = [f"_p = {src.bind(_NAME_FRAMES, '_names')}.get({value})", f"_buf += _p or {name_frame}({value})"]
         if splice_large and param.type == "Data":
             encode = [
                 f"_p = {payload}",
