@@ -3,7 +3,9 @@
 * :mod:`hazelcast.protocol.frames` — frame flags, the inbound :class:`MessageReader`, header accessors.
 * :mod:`hazelcast.protocol.spec` — declarative method and custom-type descriptions.
 * :mod:`hazelcast.protocol.messages` — the catalogue of every message the API uses, as data.
-* :mod:`hazelcast.protocol.codec` — compiles specs into encoder/decoder functions.
+* :mod:`hazelcast.protocol.type_codecs` — encoders and decoders of the variable-size types (lists, entry lists...).
+* :mod:`hazelcast.protocol.codec` — compiles message and custom-type specs into encoder/decoder functions.
+* :mod:`hazelcast.protocol.outbound` — requests that hold large values by reference.
 * :mod:`hazelcast.protocol.registry` — codecs by method name or message type.
 """
 
