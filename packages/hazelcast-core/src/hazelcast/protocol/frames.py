@@ -237,17 +237,8 @@ class MessageReader:
         if self._received < len(payload):
             return []
         self.receiving = None
-        flags = self._receiving_flags
-        frames = self._frames
-        frames.append((flags, payload))  # type: ignore[arg-type]
         completed: list[Message] = []
-        if flags & IS_FINAL:
-            self._size = 0
-            if frames[0][0] & UNFRAGMENTED == UNFRAGMENTED:
-                completed.append(frames)
-            else:
-                self._add_fragment(frames, completed)
-            self._frames = []
+        self._add_large_frame(self._receiving_flags, payload, completed)  # type: ignore[arg-type]
         return completed
 
     def _cut_large_frame(self, completed: list[Message]) -> bytes:
@@ -275,6 +266,11 @@ class MessageReader:
             parts += chunks[1:-1]
             parts.append(memoryview(last)[:keep] if after else last)
             payload = b"".join(parts)
+        self._add_large_frame(flags, payload, completed)
+        return last[keep:] if after else b""
+
+    def _add_large_frame(self, flags: int, payload: bytes, completed: list[Message]) -> None:
+        """Add a large frame, cut or received whole, to the message being read; complete it if the frame is final."""
         frames = self._frames
         frames.append((flags, payload))
         if flags & IS_FINAL:
@@ -284,7 +280,6 @@ class MessageReader:
             else:
                 self._add_fragment(frames, completed)
             self._frames = []
-        return last[keep:] if after else b""
 
     def _add_fragment(self, frames: Message, completed: list[Message]) -> None:
         if not self.allow_fragments:

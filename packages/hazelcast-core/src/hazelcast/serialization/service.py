@@ -189,9 +189,7 @@ class SerializationService:
         self._encoders: dict[type, Encoder] = dict(self._builtin_encoders)
         # The same, except that a large bytes, bytearray or str value comes out as DataPieces (see to_value_data).
         bytes_value, str_value = _value_encoders(self._pack_top_level_count)
-        self._value_encoders: dict[type, Encoder] = {
-            **self._encoders, bytes: bytes_value, bytearray: bytes_value, str: str_value,
-        }
+        self._value_encoders: dict[type, Encoder] = {bytes: bytes_value, bytearray: bytes_value, str: str_value}
 
         self._item_decoders: dict[int, ItemDecoder] = build_item_decoders(structs)
         self._item_decoders[int(SerializerTypeId.COMPACT)] = compact.decode_item
@@ -248,13 +246,11 @@ class SerializationService:
         of 64 KiB or more comes back as :class:`~hazelcast.protocol.outbound.DataPieces` (its header, then the value's
         bytes: the caller's own ``bytes`` object, a copy of a ``bytearray``, the UTF-8 encoding of a ``str``), which
         a request encoder splices in rather than copying it into the message."""
+        encode = self._value_encoders.get(type(obj))
+        if encode is None:
+            return self.to_data(obj)
         try:
-            encode = self._value_encoders.get(type(obj))
-            if encode is None:
-                encode = self._encoder_of_new_type(type(obj))
             return encode(obj)
-        except HazelcastSerializationError:
-            raise
         except Exception as error:
             raise HazelcastSerializationError(f"cannot serialize a {type(obj).__qualname__}: {error}") from error
 
@@ -262,7 +258,6 @@ class SerializationService:
         partition_aware = callable(getattr(python_type, "get_partition_key", None))
         encoder = self._stream_encoder(self._writer_entry(python_type), partition_aware)
         self._encoders[python_type] = encoder
-        self._value_encoders.setdefault(python_type, encoder)
         return encoder
 
     def _stream_encoder(self, entry: _WriterEntry, partition_aware: bool) -> Encoder:
