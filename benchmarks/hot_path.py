@@ -179,7 +179,7 @@ async def _run(members: str, workloads: list[str], tasks: int, ops: int, repeat:
                 answering = AnsweringTransport(connection, responses, events)
                 connection._transport = answering
                 try:
-                    per_task = (ops // _BULK if workload.endswith("_all") else ops) // tasks
+                    per_task = max(1, (ops // _BULK if workload.endswith("_all") else ops) // tasks)
 
                     async def worker(offset: int) -> None:
                         for i in range(per_task):
