@@ -74,28 +74,41 @@ class AnsweringTransport:
         self._events = events
         self._loop = asyncio.get_running_loop()
         self._outbox: list[bytes] = []
+        self._partial = b""
         self.own_cpu = 0.0
 
     def write(self, data: Any) -> None:
         started = time.process_time()
-        data = bytes(data)
+        # A large write (many requests joined) may be handed over in slices that cut a request: the cut part waits.
+        data = self._partial + bytes(data)
         pos, end = 0, len(data)
         outbox = self._outbox
-        if not outbox:
-            self._loop.call_soon(self._deliver)
         while pos < end:
+            message_end = pos
+            while True:  # the end of the request's frames, if they are all here
+                if message_end + _FRAME.size > end:
+                    message_end = -1
+                    break
+                length, flags = _FRAME.unpack_from(data, message_end)
+                message_end += length
+                if message_end > end:
+                    message_end = -1
+                    break
+                if flags & _IS_FINAL:
+                    break
+            if message_end < 0:
+                break
             message_type, correlation_id = _TYPE_AND_CORRELATION.unpack_from(data, pos + 6)
             response = bytearray(self._responses[message_type])
             struct.pack_into("<q", response, _CORRELATION_OFFSET, correlation_id)
+            if not outbox:
+                self._loop.call_soon(self._deliver)
             outbox.append(response)
             events = self._events.get(message_type)
             if events is not None:
                 outbox.append(events)
-            while True:  # skip the request's frames
-                length, flags = _FRAME.unpack_from(data, pos)
-                pos += length
-                if flags & _IS_FINAL:
-                    break
+            pos = message_end
+        self._partial = data[pos:]
         self.own_cpu += time.process_time() - started
 
     def _deliver(self) -> None:
