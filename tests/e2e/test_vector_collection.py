@@ -232,7 +232,8 @@ async def test_no_acknowledged_document_is_lost_when_a_member_dies(cluster3: Emb
         assert [r.key for r in results][0] == 150 and {r.key for r in results} == {149, 150, 151}
 
 
-async def test_concurrent_searches_are_answered_together_each_with_its_own_options(collection, monkeypatch) -> None:
+def _record_batch_sizes(monkeypatch) -> list[int]:
+    """Record how many queries each call of the member index's ``search_many`` answered together."""
     from hazelcast.embedded.vector.index import MemberIndex
 
     batch_sizes: list[int] = []
@@ -243,6 +244,11 @@ async def test_concurrent_searches_are_answered_together_each_with_its_own_optio
         return search_many(self, queries, *args)
 
     monkeypatch.setattr(MemberIndex, "search_many", recording)
+    return batch_sizes
+
+
+async def test_concurrent_searches_are_answered_together_each_with_its_own_options(collection, monkeypatch) -> None:
+    batch_sizes = _record_batch_sizes(monkeypatch)
     rng = np.random.default_rng(21)
     points = rng.standard_normal((400, 3)).astype(np.float32)
     await collection.put_all({i: Document(f"d{i}", vec(points[i])) for i in range(400)})
@@ -286,18 +292,10 @@ class _Request:
 async def test_exact_searches_of_a_large_index_wait_briefly_for_the_rest_of_their_batch(cluster1, monkeypatch) -> None:
     from hazelcast.embedded.vector import index as index_module
     from hazelcast.embedded.vector import search_batch
-    from hazelcast.embedded.vector.index import MemberIndex
     from hazelcast.embedded.vector.service import settings_of
 
     monkeypatch.setattr(index_module, "EXACT_SEARCH_LIMIT", 50)
-    batch_sizes: list[int] = []
-    search_many = MemberIndex.search_many
-
-    def recording(self, queries, *args):
-        batch_sizes.append(len(queries))
-        return search_many(self, queries, *args)
-
-    monkeypatch.setattr(MemberIndex, "search_many", recording)
+    batch_sizes = _record_batch_sizes(monkeypatch)
     async with running_client(cluster1) as client:
         await client.create_vector_collection_config("large", [IndexConfig("v", Metric.EUCLIDEAN, 3)])
         collection = await client.get_vector_collection("large")
